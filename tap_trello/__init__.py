@@ -1,0 +1,1 @@
+"""tap-trello: a Singer tap for Trello, built with the Meltano Singer SDK."""

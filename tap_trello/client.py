@@ -1,0 +1,249 @@
+"""The one Trello client every stream shares: URL, auth, throttle, retries, errors."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+import typing as t
+from collections import deque
+from http import HTTPStatus
+from urllib.parse import urlparse
+
+import msgspec
+import requests
+from singer_sdk.authenticators import APIKeyAuthenticator
+from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
+from singer_sdk.streams import RESTStream
+from typing_extensions import override
+
+if t.TYPE_CHECKING:
+    from collections.abc import Generator, Iterable
+
+    from backoff.types import Details
+    from singer_sdk.helpers.types import Context
+    from singer_sdk.pagination import BaseAPIPaginator
+
+DEFAULT_API_URL = "https://api.trello.com/1"
+RATE_WINDOW_S = 10.0
+# Requests leave the client a little before Trello sees them; keep a margin so that
+# Trello's own 10-second window never counts more than the configured number.
+RATE_WINDOW_MARGIN_S = 0.25
+MAX_RETRY_WAIT_S = 60.0
+
+_PAYLOAD_ATTR = "_trello_payload"
+
+
+class TrelloError(Exception):
+    """A failure the user can act on; its message is one self-explanatory line."""
+
+
+class BoardUnavailableError(TrelloError):
+    """A board vanished or became invisible to the token while the sync ran."""
+
+
+def oauth_header(api_key: str, token: str) -> str:
+    """Trello's OAuth header value, which keeps both credentials out of every URL."""
+    return f'OAuth oauth_consumer_key="{api_key}", oauth_token="{token}"'
+
+
+class RequestThrottle:
+    """At most ``max_requests`` requests in any sliding window, across all streams.
+
+    Trello counts requests per token over 10 seconds; a sliding log of send times is
+    the exact client-side mirror of that rule.
+    """
+
+    def __init__(self, max_requests: int, window_s: float = RATE_WINDOW_S) -> None:
+        """Allow ``max_requests`` sends per ``window_s`` seconds."""
+        self.max_requests = max(1, max_requests)
+        self.window_s = window_s + RATE_WINDOW_MARGIN_S
+        self._sent: deque[float] = deque()
+        self._paused_until = 0.0
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        """Block until one more request fits in the window, then record it."""
+        with self._lock:
+            while True:
+                now = time.monotonic()
+                while self._sent and now - self._sent[0] >= self.window_s:
+                    self._sent.popleft()
+                delay = self._paused_until - now
+                if len(self._sent) >= self.max_requests:
+                    delay = max(delay, self._sent[0] + self.window_s - now)
+                if delay <= 0:
+                    self._sent.append(now)
+                    return
+                time.sleep(delay)
+
+    def pause(self, seconds: float) -> None:
+        """Hold every request for ``seconds`` (Trello said the window is used up)."""
+        with self._lock:
+            self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+
+
+class ThrottledSession(requests.Session):
+    """A requests session that waits for the shared throttle before every send."""
+
+    def __init__(self, throttle: RequestThrottle) -> None:
+        """Send through ``throttle``."""
+        super().__init__()
+        self.throttle = throttle
+
+    @override
+    def send(self, request: requests.PreparedRequest, **kwargs: t.Any) -> requests.Response:
+        self.throttle.wait()
+        response = super().send(request, **kwargs)
+        remaining = response.headers.get("x-rate-limit-api-token-remaining")
+        if remaining is not None and remaining.isdigit() and int(remaining) == 0:
+            interval_ms = response.headers.get("x-rate-limit-api-token-interval-ms", "")
+            wait_s = int(interval_ms) / 1000 if interval_ms.isdigit() else RATE_WINDOW_S
+            self.throttle.pause(wait_s)
+        return response
+
+
+def payload(response: requests.Response) -> t.Any:
+    """The decoded JSON body of a validated response (decoded once, then cached)."""
+    return getattr(response, _PAYLOAD_ATTR)
+
+
+def retry_after_seconds(response: requests.Response | None) -> float | None:
+    """Seconds Trello asked us to wait, from Retry-After when it sent one."""
+    if response is None:
+        return None
+    value = response.headers.get("Retry-After", "").strip()
+    try:
+        return max(0.0, float(value)) if value else None
+    except ValueError:
+        return None
+
+
+class TrelloStream(RESTStream[t.Any]):
+    """Base stream: owns the base URL, auth, throttle, retries and error wording."""
+
+    #: Trello endpoints that are not paged answer in one request.
+    records_jsonpath = "$[*]"
+
+    @property
+    @override
+    def url_base(self) -> str:
+        return str(self.config.get("api_url") or DEFAULT_API_URL).rstrip("/")
+
+    @property
+    @override
+    def authenticator(self) -> APIKeyAuthenticator:
+        return APIKeyAuthenticator(
+            key="Authorization",
+            value=oauth_header(self.config["api_key"], self.config["token"]),
+            location="header",
+        )
+
+    @property
+    @override
+    def requests_session(self) -> requests.Session:
+        # One throttled session for the whole tap: Trello's limit is per token.
+        return t.cast("t.Any", self._tap).session
+
+    @property
+    @override
+    def timeout(self) -> int:
+        return int(self.config.get("request_timeout", 60))
+
+    @override
+    def get_new_paginator(self) -> BaseAPIPaginator[t.Any] | None:
+        # Trello sends no paging links; streams that page say how in paging.py.
+        return None
+
+    @override
+    def backoff_wait_generator(self) -> Generator[float, t.Any, None]:
+        """Exponential waits capped at a minute; a 429's Retry-After wins."""
+        exception = yield 0.0  # primed by backoff before the first retry
+        attempt = 0
+        while True:
+            response = getattr(exception, "response", None)
+            asked = retry_after_seconds(response)
+            wait = asked if asked is not None else min(2.0**attempt, MAX_RETRY_WAIT_S)
+            attempt += 1
+            exception = yield wait
+
+    @override
+    def backoff_max_tries(self) -> int:
+        return int(self.config.get("max_retries", 5)) + 1
+
+    @override
+    def backoff_jitter(self, value: float) -> float:
+        # A little jitter, never below what Trello asked for.
+        return value + random.uniform(0.0, min(1.0, value * 0.1))  # noqa: S311
+
+    @override
+    def backoff_handler(self, details: Details) -> None:
+        self.logger.warning(
+            "Retrying %s in %.1f s (try %d): %s",
+            self.path,
+            details.get("wait", 0.0),
+            details.get("tries", 0),
+            _one_line(details.get("exception")),
+        )
+
+    @override
+    def response_error_message(self, response: requests.Response) -> str:
+        path = urlparse(response.url).path
+        body = response.text.strip().replace("\n", " ")[:200] if response.content else ""
+        message = f"Trello answered {response.status_code} {response.reason} for GET {path}"
+        return f"{message}: {body}" if body else message
+
+    @override
+    def validate_response(self, response: requests.Response) -> None:
+        status = response.status_code
+        if status == HTTPStatus.TOO_MANY_REQUESTS or status >= HTTPStatus.INTERNAL_SERVER_ERROR:
+            raise RetriableAPIError(self.response_error_message(response), response)
+        if status >= HTTPStatus.BAD_REQUEST:
+            raise self.client_error(response)
+        try:
+            setattr(response, _PAYLOAD_ATTR, msgspec.json.decode(response.content))
+        except msgspec.DecodeError as exc:
+            path = urlparse(response.url).path
+            kind = response.headers.get("Content-Type", "no content type")
+            msg = f"Trello answered GET {path} with a body that is not JSON ({kind})"
+            raise RetriableAPIError(msg, response) from exc
+
+    def client_error(self, response: requests.Response) -> Exception:
+        """The exception for a 4xx answer: clear, one line, never the credentials."""
+        body = response.text.strip().lower()
+        if response.status_code == HTTPStatus.UNAUTHORIZED and (
+            "invalid token" in body or "invalid key" in body or "expired" in body
+        ):
+            return TrelloError(
+                f"Trello rejected the API key or token ({response.status_code}: {body[:80]}); "
+                "check the api_key and token settings"
+            )
+        return FatalAPIError(self.response_error_message(response))
+
+    @override
+    def parse_response(self, response: requests.Response) -> Iterable[dict]:
+        body = payload(response)
+        if not isinstance(body, list):
+            msg = f"Trello answered GET {urlparse(response.url).path} with {type(body).__name__}"
+            raise TrelloError(msg + ", expected a list")
+        yield from body
+
+    def fetch(self, path: str, params: dict[str, t.Any], context: Context | None) -> t.Any:
+        """GET ``path`` (relative to the base URL) with retries; return the JSON body."""
+        request = self.build_prepared_request(
+            method="GET",
+            url=f"{self.url_base}{path}",
+            params=params,
+            headers=self.http_headers,
+        )
+        with self.get_http_request_counter() as counter:
+            counter.with_context(context)
+            response = self.request_decorator(self._request)(request, context)
+            counter.increment()
+        return payload(response)
+
+
+def _one_line(exception: object) -> str:
+    text = str(exception) if exception is not None else "unknown error"
+    return " ".join(text.split())[:300]
+

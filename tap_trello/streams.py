@@ -1,0 +1,380 @@
+"""Trello streams: each says only what is particular to its object."""
+
+from __future__ import annotations
+
+import typing as t
+
+from singer_sdk.exceptions import FatalAPIError
+from typing_extensions import override
+
+from tap_trello.client import BoardUnavailableError, TrelloError, TrelloStream
+from tap_trello.paging import (
+    PAGE_SIZE,
+    NewestFirstPaginator,
+    id_second,
+    second_to_iso,
+    shift_iso,
+)
+from tap_trello.schemas import SCHEMAS
+
+if t.TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+    import requests
+    from singer_sdk.helpers.types import Context, Record
+
+    from tap_trello.paging import GroupKey
+    from tap_trello.tap import TapTrello
+
+
+class BoardsStream(TrelloStream):
+    """Boards the token can see, or those named by ``board_ids``/``organization_ids``."""
+
+    name = "boards"
+    path = "/members/me/boards"
+    primary_keys = ("id",)
+    schema = SCHEMAS["boards"]
+
+    @property
+    def include_closed(self) -> bool:
+        """Whether archived boards, lists and cards are extracted too."""
+        return bool(self.config.get("include_closed", True))
+
+    @override
+    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:
+        return {"filter": "all" if self.include_closed else "open", "fields": "all"}
+
+    @override
+    def get_records(self, context: Context | None) -> Iterable[dict]:
+        board_ids = self.config.get("board_ids") or []
+        organization_ids = self.config.get("organization_ids") or []
+        if not board_ids and not organization_ids:
+            yield from self.request_records(context)
+            return
+        emitted: set[str] = set()
+        for organization_id in organization_ids:
+            for board in self._fetch_named(
+                f"/organizations/{organization_id}/boards",
+                self.get_url_params(context, None),
+                f"Workspace '{organization_id}' in organization_ids",
+            ):
+                if board["id"] not in emitted and (self.include_closed or not board["closed"]):
+                    emitted.add(board["id"])
+                    yield board
+        tap = t.cast("TapTrello", self._tap)
+        for board_id in board_ids:
+            # One nested call gives the board and every selected board-level object.
+            details = self._fetch_named(
+                f"/boards/{board_id}",
+                {"fields": "all", **tap.nested_board_params()},
+                f"Board '{board_id}' in board_ids",
+            )
+            tap.remember_board_details(details)
+            board = {key: value for key, value in details.items() if key in self.schema["properties"]}
+            if board["id"] not in emitted and (self.include_closed or not board["closed"]):
+                emitted.add(board["id"])
+                yield board
+
+    def _fetch_named(self, path: str, params: dict, what: str) -> t.Any:
+        try:
+            return self.fetch(path, params, None)
+        except FatalAPIError as exc:
+            msg = f"{what} does not exist or is not visible to this token ({exc})"
+            raise TrelloError(msg) from exc
+
+    @override
+    def get_child_context(self, record: Record, context: Context | None) -> Context:
+        return {"board_id": record["id"]}
+
+
+class BoardChildStream(TrelloStream):
+    """A stream synced once per board; its state is partitioned by board id only."""
+
+    parent_stream_type = BoardsStream
+    state_partitioning_keys: t.ClassVar[list[str]] = ["board_id"]  # type: ignore[misc]
+    ignore_parent_replication_key = True
+
+    @override
+    def preprocess_context(self, context: Context) -> Context:
+        # A fresh, minimal context: state is keyed by exactly this.
+        return {"board_id": context["board_id"]}
+
+    @override
+    def get_records(self, context: Context | None) -> Iterable[dict]:
+        try:
+            yield from self.board_records(t.cast("Context", context))
+        except BoardUnavailableError as exc:
+            self.logger.warning("%s; skipping its %s", exc, self.name)
+            # Keep the board's previous bookmark: its rows were not all emitted.
+            self.get_context_state(context).pop("progress_markers", None)
+
+    def board_records(self, context: Context) -> Iterable[dict]:
+        """The records of one board."""
+        return self.request_records(context)
+
+    @override
+    def client_error(self, response: requests.Response) -> Exception:
+        error = super().client_error(response)
+        if isinstance(error, FatalAPIError) and response.status_code in {401, 404}:
+            board_id = self.context["board_id"] if self.context else "?"
+            msg = f"Board {board_id} is no longer available ({response.status_code})"
+            return BoardUnavailableError(msg)
+        return error
+
+
+class BoardResourceStream(BoardChildStream):
+    """An object list that comes with the one nested board call (``/boards/{id}?…``)."""
+
+    #: Parameters this stream adds to the nested board call.
+    nested_params: t.ClassVar[dict[str, str]] = {}
+    #: The key of the nested board object that holds this stream's records.
+    nested_key: t.ClassVar[str] = ""
+
+    @override
+    def board_records(self, context: Context) -> Iterable[dict]:
+        tap = t.cast("TapTrello", self._tap)
+        details = tap.board_details(self, context["board_id"])
+        return details.get(self.nested_key) or []
+
+
+class ListsStream(BoardResourceStream):
+    """Lists of a board, archived ones included unless ``include_closed`` is false."""
+
+    name = "lists"
+    primary_keys = ("id",)
+    schema = SCHEMAS["lists"]
+    nested_params: t.ClassVar[dict[str, str]] = {"lists": "all"}
+    nested_key = "lists"
+
+
+class LabelsStream(BoardResourceStream):
+    """Labels of a board (Trello's default of 50 is lifted)."""
+
+    name = "labels"
+    primary_keys = ("id",)
+    schema = SCHEMAS["labels"]
+    nested_params: t.ClassVar[dict[str, str]] = {"labels": "all", "labels_limit": "1000"}
+    nested_key = "labels"
+
+
+class MembersStream(BoardResourceStream):
+    """Members of the boards, each emitted once per run however many boards share them."""
+
+    name = "members"
+    primary_keys = ("id",)
+    schema = SCHEMAS["members"]
+    nested_params: t.ClassVar[dict[str, str]] = {"members": "all", "member_fields": "all"}
+    nested_key = "members"
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        """Start a run with no member emitted."""
+        super().__init__(*args, **kwargs)
+        self._emitted: set[str] = set()
+
+    @override
+    def post_process(self, row: Record, context: Context | None = None) -> Record | None:
+        if row["id"] in self._emitted:
+            return None
+        self._emitted.add(row["id"])
+        return row
+
+
+class ChecklistsStream(BoardResourceStream):
+    """Checklists of a board's cards, with their check items."""
+
+    name = "checklists"
+    primary_keys = ("id",)
+    schema = SCHEMAS["checklists"]
+    nested_params: t.ClassVar[dict[str, str]] = {"checklists": "all"}
+    nested_key = "checklists"
+
+    @override
+    def post_process(self, row: Record, context: Context | None = None) -> Record | None:
+        row["card_id"] = row.get("idCard")
+        return row
+
+
+class NewestFirstStream(BoardChildStream):
+    """A board list Trello pages newest first, 1000 a call (see paging.py)."""
+
+    _pager: NewestFirstPaginator
+
+    def group_key(self, row: dict) -> GroupKey:
+        """The grain at which Trello compares this list's ``before`` cursor."""
+        raise NotImplementedError
+
+    def cursor_including(self, key: GroupKey) -> str:
+        """A ``before`` value that includes the whole group ``key``."""
+        raise NotImplementedError
+
+    def cursor_excluding(self, key: GroupKey) -> str:
+        """A ``before`` value just below the group ``key``."""
+        raise NotImplementedError
+
+    def split_group(self, context: Context, key: GroupKey) -> Iterable[dict]:
+        """Every row of group ``key``, fetched without time paging."""
+        raise NotImplementedError
+
+    def list_params(self, context: Context) -> dict[str, t.Any]:
+        """Query parameters of every page, besides ``limit`` and ``before``."""
+        return {}
+
+    @override
+    def get_new_paginator(self) -> NewestFirstPaginator:
+        self._pager = NewestFirstPaginator(
+            self.group_key, self.cursor_including, self.cursor_excluding, PAGE_SIZE
+        )
+        return self._pager
+
+    @override
+    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:
+        params = self.list_params(t.cast("Context", context))
+        params["limit"] = PAGE_SIZE
+        if next_page_token:
+            params["before"] = next_page_token
+        return params
+
+    @override
+    def parse_response(self, response: requests.Response) -> Iterator[dict]:
+        yield from self._pager.admit(list(super().parse_response(response)))
+        if self._pager.split_key is not None:
+            context = t.cast("Context", self.context)
+            self.logger.info(
+                "Board %s: a full page of %s shares one %s; fetching that group apart",
+                context["board_id"],
+                self.name,
+                "second" if isinstance(self._pager.split_key, int) else "millisecond",
+            )
+            yield from self._pager.admit_split(
+                self.split_group(context, self._pager.split_key)
+            )
+
+    def bookmark(self, context: Context | None) -> str | None:
+        """The replication value of the last complete run for this board."""
+        value = self.get_context_state(context).get("replication_key_value")
+        return str(value) if value else None
+
+
+class CardsStream(NewestFirstStream):
+    """Cards of a board, incremental on ``dateLastActivity``.
+
+    Trello has no "changed since" filter for cards, so each run pages every card
+    (1000 a call) and emits those active since the board's bookmark. Cards are current
+    state: ``start_date`` never filters them.
+    """
+
+    name = "cards"
+    path = "/boards/{board_id}/cards"
+    primary_keys = ("id",)
+    replication_key = "dateLastActivity"
+    is_sorted = False
+    schema = SCHEMAS["cards"]
+
+    def card_params(self) -> dict[str, str]:
+        """Parameters shared by every card request."""
+        include_closed = self.config.get("include_closed", True)
+        return {
+            "filter": "all" if include_closed else "open",
+            "customFieldItems": "true",
+            "attachments": "true",
+        }
+
+    @override
+    def list_params(self, context: Context) -> dict[str, t.Any]:
+        return self.card_params()
+
+    @override
+    def group_key(self, row: dict) -> int:
+        return id_second(row["id"])
+
+    @override
+    def cursor_including(self, key: int) -> str:
+        return second_to_iso(key + 1)
+
+    @override
+    def cursor_excluding(self, key: int) -> str:
+        return second_to_iso(key)
+
+    @override
+    def split_group(self, context: Context, key: int) -> Iterator[dict]:
+        # Bulk-created cards sharing one second: read them list by list instead.
+        board_id = context["board_id"]
+        lists = self.fetch(f"/boards/{board_id}/lists", {"filter": "all", "fields": "id"}, context)
+        for board_list in lists:
+            cards = self.fetch(f"/lists/{board_list['id']}/cards", self.card_params(), context)
+            yield from (card for card in cards if id_second(card["id"]) == key)
+
+    @override
+    def post_process(self, row: Record, context: Context | None = None) -> Record | None:
+        bookmark = self.bookmark(context)
+        if bookmark and (row.get("dateLastActivity") or "") <= bookmark:
+            return None
+        return row
+
+
+class ActionsStream(NewestFirstStream):
+    """Actions of a board, newest first, incremental on ``date``.
+
+    ``since`` asks Trello only for what is newer than the bookmark (or ``start_date``);
+    the bookmark is written once the board's actions are all emitted.
+    """
+
+    name = "actions"
+    path = "/boards/{board_id}/actions"
+    primary_keys = ("id",)
+    replication_key = "date"
+    is_sorted = False
+    schema = SCHEMAS["actions"]
+
+    @override
+    def list_params(self, context: Context) -> dict[str, t.Any]:
+        action_types = self.config.get("action_types") or ["all"]
+        params: dict[str, t.Any] = {"filter": ",".join(action_types)}
+        if since := self.get_starting_replication_key_value(context):
+            params["since"] = t.cast("TapTrello", self._tap).trello_timestamp(since)
+        return params
+
+    @override
+    def group_key(self, row: dict) -> str:
+        return str(row["date"])
+
+    @override
+    def cursor_including(self, key: str) -> str:
+        return shift_iso(key, 1)
+
+    @override
+    def cursor_excluding(self, key: str) -> str:
+        return key
+
+    @override
+    def split_group(self, context: Context, key: str) -> Iterator[dict]:
+        # More than a page of actions in one millisecond: page through it by number.
+        params = self.list_params(context)
+        params.update(limit=PAGE_SIZE, before=shift_iso(key, 1), since=shift_iso(key, -1))
+        for page_number in range(1000):
+            path = f"/boards/{context['board_id']}/actions"
+            page = self.fetch(path, {**params, "page": page_number}, context)
+            yield from page
+            if len(page) < PAGE_SIZE:
+                return
+
+    @override
+    def post_process(self, row: Record, context: Context | None = None) -> Record | None:
+        state_bookmark = self.bookmark(context)
+        if state_bookmark and row["date"] <= state_bookmark:
+            return None
+        start_date = t.cast("TapTrello", self._tap).start_date
+        if start_date and row["date"] < start_date:
+            return None
+        return row
+
+
+STREAM_TYPES: tuple[type[TrelloStream], ...] = (
+    BoardsStream,
+    ListsStream,
+    LabelsStream,
+    MembersStream,
+    ChecklistsStream,
+    CardsStream,
+    ActionsStream,
+)
