@@ -23,6 +23,8 @@ Conventions:
 
 from __future__ import annotations
 
+from typing import Any
+
 from singer_sdk import typing as th
 
 __all__ = [
@@ -95,17 +97,17 @@ __all__ = [
 # --------------------------------------------------------------------------- helpers
 
 
-def strict_object(*properties: th.Property) -> th.ObjectType:
+def strict_object(*properties: th.Property[Any]) -> th.ObjectType:
     """An object of known shape: no ``additionalProperties`` keyword."""
     return th.ObjectType(*properties, additional_properties=None)
 
 
-def open_object(*properties: th.Property) -> th.ObjectType:
+def open_object(*properties: th.Property[Any]) -> th.ObjectType:
     """An object whose shape varies: declared keys plus ``additionalProperties``."""
     return th.ObjectType(*properties, additional_properties=True)
 
 
-def id_property(*, required: bool = False) -> th.Property:
+def id_property(*, required: bool = False) -> th.Property[Any]:
     """The ``id`` field: a 24-hex Trello id; required (never null) on streams."""
     return th.Property(
         "id",
@@ -115,27 +117,27 @@ def id_property(*, required: bool = False) -> th.Property:
     )
 
 
-def str_field(name: str, description: str | None = None) -> th.Property:
+def str_field(name: str, description: str | None = None) -> th.Property[Any]:
     """An optional, nullable string."""
     return th.Property(name, th.StringType, nullable=True, description=description)
 
 
-def int_field(name: str) -> th.Property:
+def int_field(name: str) -> th.Property[Any]:
     """An optional, nullable integer."""
     return th.Property(name, th.IntegerType, nullable=True)
 
 
-def num_field(name: str) -> th.Property:
+def num_field(name: str) -> th.Property[Any]:
     """An optional, nullable number."""
     return th.Property(name, th.NumberType, nullable=True)
 
 
-def bool_field(name: str) -> th.Property:
+def bool_field(name: str) -> th.Property[Any]:
     """An optional, nullable boolean."""
     return th.Property(name, th.BooleanType, nullable=True)
 
 
-def datetime_field(name: str, description: str | None = None) -> th.Property:
+def datetime_field(name: str, description: str | None = None) -> th.Property[Any]:
     """An optional, nullable ``date-time`` string."""
     return th.Property(
         name,
@@ -145,22 +147,22 @@ def datetime_field(name: str, description: str | None = None) -> th.Property:
     )
 
 
-def str_array_field(name: str) -> th.Property:
+def str_array_field(name: str) -> th.Property[Any]:
     """An optional, nullable array of strings."""
     return th.Property(name, th.ArrayType(th.StringType), nullable=True)
 
 
-def int_array_field(name: str) -> th.Property:
+def int_array_field(name: str) -> th.Property[Any]:
     """An optional, nullable array of integers."""
     return th.Property(name, th.ArrayType(th.IntegerType), nullable=True)
 
 
-def object_field(name: str, wrapped: th.ObjectType) -> th.Property:
+def object_field(name: str, wrapped: th.ObjectType) -> th.Property[Any]:
     """An optional, nullable object."""
     return th.Property(name, wrapped, nullable=True)
 
 
-def array_field(name: str, items: th.ObjectType) -> th.Property:
+def array_field(name: str, items: th.ObjectType) -> th.Property[Any]:
     """An optional, nullable array of objects."""
     return th.Property(name, th.ArrayType(items), nullable=True)
 
@@ -310,7 +312,7 @@ MESSAGE_DISMISSED = strict_object(
     datetime_field("lastDismissed"),
 )
 
-MEMBERSHIP_FIELDS: tuple[th.Property, ...] = (
+MEMBERSHIP_FIELDS: tuple[th.Property[Any], ...] = (
     str_field("idMember"),
     str_field("memberType", "admin | normal | observer"),
     bool_field("unconfirmed"),
@@ -323,7 +325,7 @@ MEMBERSHIP = strict_object(id_property(), *MEMBERSHIP_FIELDS)
 
 # --------------------------------------------------------------------------- labels
 
-LABEL_FIELDS: tuple[th.Property, ...] = (
+LABEL_FIELDS: tuple[th.Property[Any], ...] = (
     str_field("idBoard"),
     str_field("idOrganization"),
     str_field("name"),
@@ -467,7 +469,7 @@ PLUGIN_DATA = strict_object(
 )
 """An entry of a card's ``pluginData``."""
 
-ATTACHMENT_FIELDS: tuple[th.Property, ...] = (
+ATTACHMENT_FIELDS: tuple[th.Property[Any], ...] = (
     int_field("bytes"),
     datetime_field("date"),
     str_field("edgeColor"),
@@ -492,7 +494,7 @@ CUSTOM_FIELD_ITEM_VALUE = strict_object(
 )
 """A custom field item's ``value``: one of text/number/date/checked, as strings."""
 
-CUSTOM_FIELD_ITEM_FIELDS: tuple[th.Property, ...] = (
+CUSTOM_FIELD_ITEM_FIELDS: tuple[th.Property[Any], ...] = (
     str_field("idCustomField"),
     str_field("idModel"),
     str_field("modelType", "card"),
@@ -515,7 +517,7 @@ CUSTOM_FIELD_DISPLAY = strict_object(bool_field("cardFront"))
 
 # --------------------------------------------------------------------------- checklists
 
-CHECK_ITEM_FIELDS: tuple[th.Property, ...] = (
+CHECK_ITEM_FIELDS: tuple[th.Property[Any], ...] = (
     str_field("idChecklist"),
     str_field("name"),
     th.Property("nameData", DESC_DATA, nullable=True),
@@ -554,7 +556,14 @@ ORGANIZATION_PREFS = open_object(
 
 # --------------------------------------------------------------------------- actions
 
-BOARD_REF = open_object(id_property(), str_field("name"), str_field("shortLink"))
+BOARD_REF = open_object(
+    id_property(),
+    str_field("name"),
+    str_field("shortLink"),
+    str_field("desc"),
+    bool_field("closed"),
+)
+"""``data.board`` (plus, for ``updateBoard``, the new value of the changed field)."""
 LIST_REF = open_object(
     id_property(),
     str_field("name"),
@@ -628,7 +637,10 @@ ACTION_DATA = open_object(
     th.Property("label", LABEL_REF, nullable=True),
     th.Property("member", MEMBER_REF, nullable=True),
     str_field("idMember"),
+    str_field("idMemberAdded", "addMemberToBoard: the member added"),
+    str_field("memberType", "addMemberToBoard / makeAdminOfBoard ...: the role"),
     bool_field("deactivated"),
+    str_field("value", "addLabelToCard / removeLabelFromCard: the label's colour"),
     th.Property("attachment", ATTACHMENT_REF, nullable=True),
     th.Property("customField", CUSTOM_FIELD_REF, nullable=True),
     th.Property("customFieldItem", CUSTOM_FIELD_ITEM_REF, nullable=True),

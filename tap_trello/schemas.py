@@ -86,7 +86,7 @@ __all__ = [
 Schema = dict[str, Any]
 
 
-def _schema(*properties: th.Property) -> Schema:
+def _schema(*properties: th.Property[Any]) -> Schema:
     """A stream schema: ``id`` required (never null), every other field optional."""
     return th.PropertiesList(id_property(required=True), *properties).to_dict()
 

@@ -92,7 +92,6 @@ class BoardChildStream(TrelloStream):
 
     parent_stream_type = BoardsStream
     state_partitioning_keys: t.ClassVar[list[str]] = ["board_id"]  # type: ignore[misc]
-    ignore_parent_replication_key = True
 
     @override
     def preprocess_context(self, context: Context) -> Context:
@@ -125,6 +124,7 @@ class BoardChildStream(TrelloStream):
 class BoardResourceStream(BoardChildStream):
     """An object list that comes with the one nested board call (``/boards/{id}?…``)."""
 
+    path = "/boards/{board_id}"
     #: Parameters this stream adds to the nested board call.
     nested_params: t.ClassVar[dict[str, str]] = {}
     #: The key of the nested board object that holds this stream's records.
@@ -331,7 +331,10 @@ class ActionsStream(NewestFirstStream):
         action_types = self.config.get("action_types") or ["all"]
         params: dict[str, t.Any] = {"filter": ",".join(action_types)}
         if since := self.get_starting_replication_key_value(context):
-            params["since"] = t.cast("TapTrello", self._tap).trello_timestamp(since)
+            # Trello's `since` is exclusive; start_date is inclusive. post_process
+            # drops what the bookmark already covers.
+            since = t.cast("TapTrello", self._tap).trello_timestamp(since)
+            params["since"] = shift_iso(since, -1)
         return params
 
     @override

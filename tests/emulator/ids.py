@@ -9,9 +9,12 @@ Times are handled as integer epoch MILLISECONDS (UTC) inside the emulator.
 
 from __future__ import annotations
 
-import random
 import re
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import random
 
 OBJECT_ID_RE = re.compile(r"^[0-9a-fA-F]{24}$")
 SHORT_LINK_RE = re.compile(r"^[0-9A-Za-z]{8}$")
@@ -33,11 +36,20 @@ def id_second(object_id: str) -> int:
     return int(object_id[:8], 16)
 
 
+_DAY_CACHE: dict[int, str] = {}
+
+
 def iso_ms(epoch_ms: int) -> str:
     """Trello date string with millisecond precision: ``2024-05-01T12:00:00.123Z``."""
     sec, ms = divmod(epoch_ms, 1000)
-    dt = datetime.fromtimestamp(sec, tz=timezone.utc)
-    return dt.strftime("%Y-%m-%dT%H:%M:%S") + f".{ms:03d}Z"
+    day, rest = divmod(sec, 86400)
+    prefix = _DAY_CACHE.get(day)
+    if prefix is None:
+        prefix = datetime.fromtimestamp(day * 86400, tz=timezone.utc).strftime("%Y-%m-%dT")
+        _DAY_CACHE[day] = prefix
+    h, rest = divmod(rest, 3600)
+    m, s = divmod(rest, 60)
+    return f"{prefix}{h:02d}:{m:02d}:{s:02d}.{ms:03d}Z"
 
 
 def parse_iso_ms(value: str) -> int:
@@ -80,18 +92,24 @@ class ObjectIdFactory:
     def new(self, second: int, process: str | None = None) -> str:
         """A new unique id created at epoch ``second``."""
         self._counter = (self._counter + 1) & 0xFFFFFF
-        proc = process if process is not None else self._rng.choice(self.processes)
+        procs = self.processes
+        proc = process if process is not None else procs[int(self._rng.random() * len(procs))]
         return f"{second:08x}{proc}{self._counter:06x}"
 
     def process(self) -> str:
         """One of the process values (for a bulk run created by a single server)."""
-        return self._rng.choice(self.processes)
+        return self.processes[int(self._rng.random() * len(self.processes))]
 
 
 def short_link(rng: random.Random, used: set[str]) -> str:
     """A new unique 8-char short link."""
     while True:
-        link = "".join(rng.choice(_ALNUM) for _ in range(8))
+        n = rng.getrandbits(48)
+        chars = []
+        for _ in range(8):
+            n, r = divmod(n, 62)
+            chars.append(_ALNUM[r])
+        link = "".join(chars)
         if link not in used:
             used.add(link)
             return link

@@ -1,0 +1,59 @@
+"""Fixtures: the Trello emulator over real HTTP on loopback, and tap configs for it."""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from tests.emulator import EmulatorServer, Workspace
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+
+def tap_config(workspace: Workspace, server: EmulatorServer, **overrides: Any) -> dict[str, Any]:
+    """A tap config pointing at ``server`` with the workspace's valid credentials."""
+    return {
+        "api_key": workspace.api_key,
+        "token": workspace.token,
+        "api_url": server.url,
+        **overrides,
+    }
+
+
+@pytest.fixture(scope="session")
+def workspace() -> Workspace:
+    """The default data set: a big board with bulk-created runs, and smaller boards.
+
+    Shared by every test that only reads it: never mutate it.
+    """
+    return Workspace.generate(seed=1)
+
+
+@pytest.fixture(scope="session")
+def emulator(workspace: Workspace) -> Iterator[EmulatorServer]:
+    """The default workspace served once for the whole test session."""
+    with EmulatorServer(workspace) as server:
+        yield server
+
+
+@pytest.fixture
+def config(workspace: Workspace, emulator: EmulatorServer) -> dict[str, Any]:
+    return tap_config(workspace, emulator)
+
+
+@pytest.fixture
+def make_emulator() -> Iterator[Callable[..., tuple[Workspace, EmulatorServer, dict[str, Any]]]]:
+    """A private workspace and server, for tests that mutate data or turn on faults."""
+    with ExitStack() as stack:
+
+        def make(
+            server_options: dict[str, Any] | None = None, **generate: Any
+        ) -> tuple[Workspace, EmulatorServer, dict[str, Any]]:
+            workspace = Workspace.generate(**generate)
+            server = stack.enter_context(EmulatorServer(workspace, **(server_options or {})))
+            return workspace, server, tap_config(workspace, server)
+
+        yield make
