@@ -24,6 +24,7 @@ if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context, Record
 
     from tap_trello.paging import GroupKey
+    from tap_trello.spool import RowSpool
     from tap_trello.tap import TapTrello
 
 
@@ -87,6 +88,35 @@ class BoardsStream(TrelloStream):
         return {"board_id": record["id"]}
 
 
+class OrganizationsStream(TrelloStream):
+    """Workspaces the token can see, or those named by ``organization_ids``."""
+
+    name = "organizations"
+    path = "/members/me/organizations"
+    primary_keys = ("id",)
+    schema = SCHEMAS["organizations"]
+
+    @override
+    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:
+        return {"fields": "all"}
+
+    @override
+    def get_records(self, context: Context | None) -> Iterable[dict]:
+        organization_ids = self.config.get("organization_ids") or []
+        if not organization_ids:
+            yield from self.request_records(context)
+            return
+        for organization_id in organization_ids:
+            try:
+                yield self.fetch(f"/organizations/{organization_id}", {"fields": "all"}, None)
+            except FatalAPIError as exc:
+                msg = (
+                    f"Workspace '{organization_id}' in organization_ids does not exist "
+                    f"or is not visible to this token ({exc})"
+                )
+                raise TrelloError(msg) from exc
+
+
 class BoardChildStream(TrelloStream):
     """A stream synced once per board; its state is partitioned by board id only."""
 
@@ -135,6 +165,26 @@ class BoardResourceStream(BoardChildStream):
         tap = t.cast("TapTrello", self._tap)
         details = tap.board_details(self, context["board_id"])
         return details.get(self.nested_key) or []
+
+
+class CustomFieldsStream(BoardResourceStream):
+    """Custom field definitions of a board, with their options."""
+
+    name = "custom_fields"
+    primary_keys = ("id",)
+    schema = SCHEMAS["custom_fields"]
+    nested_params: t.ClassVar[dict[str, str]] = {"customFields": "true"}
+    nested_key = "customFields"
+
+
+class BoardMembershipsStream(BoardResourceStream):
+    """Who is on a board and as what (admin, normal, observer), deactivated or not."""
+
+    name = "board_memberships"
+    primary_keys = ("id",)
+    schema = SCHEMAS["board_memberships"]
+    nested_params: t.ClassVar[dict[str, str]] = {"memberships": "all"}
+    nested_key = "memberships"
 
 
 class ListsStream(BoardResourceStream):
@@ -194,10 +244,31 @@ class ChecklistsStream(BoardResourceStream):
         return row
 
 
+class CheckItemsStream(BoardResourceStream):
+    """The checklists' items, one record each, from the same nested board call."""
+
+    name = "check_items"
+    primary_keys = ("id",)
+    schema = SCHEMAS["check_items"]
+    nested_params: t.ClassVar[dict[str, str]] = {"checklists": "all"}
+    nested_key = "checklists"
+
+    @override
+    def board_records(self, context: Context) -> Iterator[dict]:
+        for checklist in super().board_records(context):
+            for item in checklist.get("checkItems") or []:
+                yield {**item, "checklist_id": checklist["id"], "card_id": checklist.get("idCard")}
+
+
 class NewestFirstStream(BoardChildStream):
-    """A board list Trello pages newest first, 1000 a call (see paging.py)."""
+    """A board list Trello pages newest first, 1000 a call (see paging.py).
+
+    It is also the source of derived streams: every row of its pages is handed to the
+    selected streams whose ``source_name`` is this stream's name.
+    """
 
     _pager: NewestFirstPaginator
+    _board_context: Context
 
     def group_key(self, row: dict) -> GroupKey:
         """The grain at which Trello compares this list's ``before`` cursor."""
@@ -219,6 +290,33 @@ class NewestFirstStream(BoardChildStream):
         """Query parameters of every page, besides ``limit`` and ``before``."""
         return {}
 
+    def derived_streams(self) -> list[DerivedStream]:
+        """The selected streams that take their rows from this stream's pages."""
+        tap = t.cast("TapTrello", self._tap)
+        return [
+            stream
+            for stream in tap.streams.values()
+            if isinstance(stream, DerivedStream)
+            and stream.source_name == self.name
+            and stream.selected
+        ]
+
+    def page_rows(self, context: Context) -> Iterable[dict]:
+        """Every row of the board's pages, handing each to the derived streams."""
+        self._board_context = context
+        derived = self.derived_streams()
+        spools = t.cast("TapTrello", self._tap).spools
+        spools.open(context["board_id"], [stream.name for stream in derived])
+        for row in self.request_records(context):
+            for stream in derived:
+                for derived_row in stream.derive(row):
+                    spools.add(stream.name, derived_row)
+            yield row
+
+    @override
+    def board_records(self, context: Context) -> Iterable[dict]:
+        return self.page_rows(context)
+
     @override
     def get_new_paginator(self) -> NewestFirstPaginator:
         self._pager = NewestFirstPaginator(
@@ -238,24 +336,41 @@ class NewestFirstStream(BoardChildStream):
     def parse_response(self, response: requests.Response) -> Iterator[dict]:
         yield from self._pager.admit(list(super().parse_response(response)))
         if self._pager.split_key is not None:
-            context = t.cast("Context", self.context)
+            context = self._board_context
             self.logger.info(
                 "Board %s: a full page of %s shares one %s; fetching that group apart",
                 context["board_id"],
                 self.name,
                 "second" if isinstance(self._pager.split_key, int) else "millisecond",
             )
-            yield from self._pager.admit_split(
-                self.split_group(context, self._pager.split_key)
-            )
+            yield from self._pager.admit_split(self.split_group(context, self._pager.split_key))
+
+
+class IncrementalBoardStream(BoardChildStream):
+    """A board stream with a per-board bookmark that the SDK keeps for it."""
+
+    is_sorted = False  # newest first, or in no order at all
 
     def bookmark(self, context: Context | None) -> str | None:
         """The replication value of the last complete run for this board."""
         value = self.get_context_state(context).get("replication_key_value")
         return str(value) if value else None
 
+    def oldest_wanted(self, context: Context | None) -> str | None:
+        """Rows at or before this are not wanted: the bookmark, or ``start_date``."""
+        start_date = t.cast("TapTrello", self._tap).start_date
+        return max(filter(None, (self.bookmark(context), start_date)), default=None)
 
-class CardsStream(NewestFirstStream):
+    def is_new(self, value: str | None, context: Context | None) -> bool:
+        """Whether a row whose replication value is ``value`` is still to be emitted."""
+        bookmark = self.bookmark(context)
+        if bookmark and (value or "") <= bookmark:
+            return False
+        start_date = t.cast("TapTrello", self._tap).start_date
+        return not (start_date and (value or "") < start_date)
+
+
+class CardsStream(NewestFirstStream, IncrementalBoardStream):
     """Cards of a board, incremental on ``dateLastActivity``.
 
     Trello has no "changed since" filter for cards, so each run pages every card
@@ -267,7 +382,6 @@ class CardsStream(NewestFirstStream):
     path = "/boards/{board_id}/cards"
     primary_keys = ("id",)
     replication_key = "dateLastActivity"
-    is_sorted = False
     schema = SCHEMAS["cards"]
 
     def card_params(self) -> dict[str, str]:
@@ -312,7 +426,7 @@ class CardsStream(NewestFirstStream):
         return row
 
 
-class ActionsStream(NewestFirstStream):
+class ActionsStream(NewestFirstStream, IncrementalBoardStream):
     """Actions of a board, newest first, incremental on ``date``.
 
     ``since`` asks Trello only for what is newer than the bookmark (or ``start_date``);
@@ -323,18 +437,30 @@ class ActionsStream(NewestFirstStream):
     path = "/boards/{board_id}/actions"
     primary_keys = ("id",)
     replication_key = "date"
-    is_sorted = False
     schema = SCHEMAS["actions"]
+
+    def wanted_types(self) -> set[str] | None:
+        """The action types this stream emits (None: all)."""
+        action_types = self.config.get("action_types") or []
+        return set(action_types) or None
 
     @override
     def list_params(self, context: Context) -> dict[str, t.Any]:
-        action_types = self.config.get("action_types") or ["all"]
-        params: dict[str, t.Any] = {"filter": ",".join(action_types)}
-        if since := self.get_starting_replication_key_value(context):
-            # Trello's `since` is exclusive; start_date is inclusive. post_process
-            # drops what the bookmark already covers.
-            since = t.cast("TapTrello", self._tap).trello_timestamp(since)
-            params["since"] = shift_iso(since, -1)
+        # One pass serves this stream and the streams derived from it (deleted cards).
+        consumers: list[IncrementalBoardStream] = [*self.derived_streams()]
+        if self.selected:
+            consumers.append(self)
+        types: set[str] | None = set()
+        for consumer in consumers:
+            wanted = consumer.wanted_types() if isinstance(consumer, ActionsStream) else {
+                t.cast("DeletedCardsStream", consumer).action_type
+            }
+            types = None if types is None or wanted is None else types | wanted
+        params: dict[str, t.Any] = {"filter": ",".join(sorted(types)) if types else "all"}
+        oldest = [consumer.oldest_wanted(context) for consumer in consumers]
+        if oldest and all(oldest):
+            # Trello's `since` is exclusive; start_date is inclusive.
+            params["since"] = shift_iso(min(t.cast("list[str]", oldest)), -1)
         return params
 
     @override
@@ -363,21 +489,112 @@ class ActionsStream(NewestFirstStream):
 
     @override
     def post_process(self, row: Record, context: Context | None = None) -> Record | None:
-        state_bookmark = self.bookmark(context)
-        if state_bookmark and row["date"] <= state_bookmark:
+        wanted = self.wanted_types()
+        if wanted is not None and row["type"] not in wanted:
             return None
-        start_date = t.cast("TapTrello", self._tap).start_date
-        if start_date and row["date"] < start_date:
-            return None
-        return row
+        return row if self.is_new(row["date"], context) else None
+
+
+class DerivedStream(BoardChildStream):
+    """Rows found inside another stream's pages: no request of its own.
+
+    When the source stream is selected it runs first for each board and spools these
+    rows; otherwise this stream pages the source itself, without emitting it.
+    """
+
+    #: The stream whose page rows contain this stream's rows.
+    source_name: t.ClassVar[str]
+
+    def derive(self, source_row: dict) -> Iterable[dict]:
+        """This stream's rows inside one row of the source."""
+        raise NotImplementedError
+
+    @override
+    def board_records(self, context: Context) -> Iterable[dict]:
+        tap = t.cast("TapTrello", self._tap)
+        spool = tap.spools.take(context["board_id"], self.name)
+        if spool is None:
+            source = t.cast("NewestFirstStream", tap.streams[self.source_name])
+            for _ in source.page_rows(context):
+                pass
+            spool = t.cast("RowSpool", tap.spools.take(context["board_id"], self.name))
+        return spool.drain()
+
+
+class CardCustomFieldItemsStream(DerivedStream):
+    """Each card's custom field values, from the card pages (``customFieldItems=true``)."""
+
+    name = "card_custom_field_items"
+    primary_keys = ("id",)
+    schema = SCHEMAS["card_custom_field_items"]
+    source_name = "cards"
+
+    @override
+    def derive(self, source_row: dict) -> Iterator[dict]:
+        for item in source_row.get("customFieldItems") or []:
+            yield {**item, "card_id": source_row["id"]}
+
+
+class AttachmentsStream(DerivedStream):
+    """Each card's attachments (metadata only), from the card pages (``attachments=true``)."""
+
+    name = "attachments"
+    primary_keys = ("id",)
+    schema = SCHEMAS["attachments"]
+    source_name = "cards"
+
+    @override
+    def derive(self, source_row: dict) -> Iterator[dict]:
+        for attachment in source_row.get("attachments") or []:
+            yield {**attachment, "card_id": source_row["id"]}
+
+
+class DeletedCardsStream(DerivedStream, IncrementalBoardStream):
+    """Cards deleted from a board, from its ``deleteCard`` actions, so a warehouse can drop them."""
+
+    name = "deleted_cards"
+    primary_keys = ("id",)
+    replication_key = "date_deleted"
+    schema = SCHEMAS["deleted_cards"]
+    source_name = "actions"
+    action_type = "deleteCard"
+
+    @override
+    def derive(self, source_row: dict) -> Iterator[dict]:
+        if source_row.get("type") != self.action_type:
+            return
+        data = source_row.get("data") or {}
+        card = data.get("card") or {}
+        if "id" not in card:
+            return
+        yield {
+            "id": card["id"],
+            "list_id": (data.get("list") or {}).get("id"),
+            "idShort": card.get("idShort"),
+            "name": card.get("name"),
+            "date_deleted": source_row["date"],
+            "action_id": source_row["id"],
+            "member_creator_id": source_row.get("idMemberCreator"),
+        }
+
+    @override
+    def post_process(self, row: Record, context: Context | None = None) -> Record | None:
+        return row if self.is_new(row["date_deleted"], context) else None
 
 
 STREAM_TYPES: tuple[type[TrelloStream], ...] = (
+    OrganizationsStream,
     BoardsStream,
     ListsStream,
     LabelsStream,
     MembersStream,
+    BoardMembershipsStream,
+    CustomFieldsStream,
     ChecklistsStream,
+    CheckItemsStream,
     CardsStream,
+    CardCustomFieldItemsStream,
+    AttachmentsStream,
     ActionsStream,
+    DeletedCardsStream,
 )

@@ -29,6 +29,7 @@ from tap_trello.client import (
     TrelloStream,
 )
 from tap_trello.paging import iso_ms
+from tap_trello.spool import SpoolRegistry
 from tap_trello.streams import STREAM_TYPES, BoardResourceStream
 
 if t.TYPE_CHECKING:
@@ -126,6 +127,8 @@ class TapTrello(Tap):
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         """Create the tap; one board's nested details are kept while its streams run."""
         self._board_details: dict[str, t.Any] = {}
+        #: Rows of derived streams (attachments, deleted cards...) waiting for their turn.
+        self.spools = SpoolRegistry()
         super().__init__(*args, **kwargs)
 
     @override

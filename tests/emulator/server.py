@@ -51,6 +51,7 @@ _KEY_RE = re.compile(r'oauth_consumer_key\s*=\s*"?([^",\s]*)"?', re.IGNORECASE)
 _TOKEN_RE = re.compile(r'oauth_token\s*=\s*"?([^",\s]*)"?', re.IGNORECASE)
 _NOT_FOUND = "The requested resource was not found."
 _MAX_LIMIT = 1000
+_SLASHES = re.compile(r"/{2,}")
 _GARBAGE = (
     b"<!DOCTYPE html><html><head><title>Trello</title></head><body>"
     b"<h1>We're having trouble right now</h1><p>Please try again later.</p></body></html>"
@@ -246,6 +247,10 @@ class EmulatorServer:
                 Rule("/1/members/<mid>/boards", endpoint="member_boards"),
                 Rule("/1/members/<mid>/organizations", endpoint="member_orgs"),
                 Rule("/1/organizations/<oid>/boards", endpoint="org_boards"),
+                Rule("/1/organizations/<oid>", endpoint="org"),
+                Rule("/1/organizations/<oid>/members", endpoint="org_members"),
+                Rule("/1/organizations/<oid>/memberships", endpoint="org_memberships"),
+                Rule("/1/organizations/<oid>/actions", endpoint="org_actions"),
                 Rule("/1/boards/<bid>", endpoint="board"),
                 Rule("/1/boards/<bid>/cards", endpoint="board_cards"),
                 Rule("/1/boards/<bid>/cards/<filt>", endpoint="board_cards"),
@@ -259,6 +264,8 @@ class EmulatorServer:
                 Rule("/1/lists/<lid>", endpoint="list"),
                 Rule("/1/lists/<lid>/cards", endpoint="list_cards"),
                 Rule("/1/cards/<cid>", endpoint="card"),
+                Rule("/1/cards/<cid>/attachments", endpoint="card_attachments"),
+                Rule("/1/cards/<cid>/customFieldItems", endpoint="card_custom_field_items"),
             ],
             strict_slashes=False,
             merge_slashes=False,
@@ -268,6 +275,10 @@ class EmulatorServer:
             "member_boards": self._h_member_boards,
             "member_orgs": self._h_member_orgs,
             "org_boards": self._h_org_boards,
+            "org": self._h_org,
+            "org_members": self._h_org_members,
+            "org_memberships": self._h_org_memberships,
+            "org_actions": self._h_org_actions,
             "board": self._h_board,
             "board_cards": self._h_board_cards,
             "board_lists": self._h_board_lists,
@@ -280,6 +291,8 @@ class EmulatorServer:
             "list": self._h_list,
             "list_cards": self._h_list_cards,
             "card": self._h_card,
+            "card_attachments": self._h_card_attachments,
+            "card_custom_field_items": self._h_card_custom_field_items,
         }
 
     # ------------------------------------------------------------------ lifecycle
@@ -445,7 +458,10 @@ class EmulatorServer:
             if req.method != "GET":
                 raise _ApiError(404, f"Cannot {req.method} {req.path}")
             try:
-                endpoint, args = self._map.bind("localhost").match(req.path, method="GET")
+                # Trello answers ``/1//boards/...`` like ``/1/boards/...`` (singer-io's tap
+                # sends such paths): match with repeated slashes collapsed.
+                path = _SLASHES.sub("/", req.path)
+                endpoint, args = self._map.bind("localhost").match(path, method="GET")
             except HTTPException:
                 raise _ApiError(404, f"Cannot GET {req.path}") from None
             if key != self.ws.api_key:
@@ -577,13 +593,57 @@ class EmulatorServer:
             [_project(self.ws.organizations[o], fields) for o in member["idOrganizations"]]
         )
 
-    def _h_org_boards(self, req: Request, oid: str) -> bytes:
+    def _org(self, oid: str) -> str:
         ws = self.ws
         org_id = next((o for o, rec in ws.organizations.items() if oid in (o, rec["name"])), None)
         if org_id is None:
             if not is_object_id(oid):
                 raise _ApiError(400, "invalid id")
             raise _ApiError(404, _NOT_FOUND)
+        return org_id
+
+    def _h_org(self, req: Request, oid: str) -> bytes:
+        fields = _fields(req.args.get("fields"), None)
+        return _dumps(_project(self.ws.organizations[self._org(oid)], fields))
+
+    def _h_org_members(self, req: Request, oid: str) -> bytes:
+        org_id = self._org(oid)
+        fields = _fields(req.args.get("fields"), MEMBER_DEFAULT_FIELDS)
+        return _dumps(
+            [
+                self.ws.member_view(m, fields)
+                for m, rec in self.ws.members.items()
+                if org_id in rec.get("idOrganizations", [])
+            ]
+        )
+
+    def _h_org_memberships(self, req: Request, oid: str) -> bytes:
+        return _dumps(self.ws.organizations[self._org(oid)].get("memberships", []))
+
+    def _h_org_actions(self, req: Request, oid: str) -> bytes:
+        """Actions of the workspace's visible boards, newest first (``limit``, ``since``)."""
+        ws = self.ws
+        org_id = self._org(oid)
+        limit = _limit(req.args.get("limit"), 50)
+        acts = [
+            a
+            for b in ws.organizations[org_id]["idBoards"]
+            if ws.is_visible(b)
+            for a in ws.board_actions(b)
+        ]
+        since = req.args.get("since")
+        if since and since != "null":
+            kind, val = self._time_arg(since)
+            if kind == "id":
+                acts = [a for a in acts if id_second(a["id"]) > val]
+            else:
+                acts = [a for a in acts if parse_iso_ms(a["date"]) > val]
+        acts.sort(key=lambda a: (a["date"], a["id"]), reverse=True)
+        return _dumps(acts[:limit])
+
+    def _h_org_boards(self, req: Request, oid: str) -> bytes:
+        ws = self.ws
+        org_id = self._org(oid)
         boards = [b for b in ws.organizations[org_id]["idBoards"] if ws.is_visible(b)]
         boards = self._board_filter(boards, req.args.get("filter", "all"))
         fields = _fields(req.args.get("fields"), None)
@@ -876,6 +936,22 @@ class EmulatorServer:
             raise _ApiError(400, "invalid value for filter")
         cards = [] if filt == "none" else self.ws.list_cards(lst["id"], filt)
         return self._cards_json(cards, req.args)
+
+    def _card(self, cid: str) -> dict[str, Any]:
+        if not is_object_id(cid):
+            raise _ApiError(400, "invalid id")
+        card = self.ws.cards.get(cid)
+        if card is None:
+            raise _ApiError(404, _NOT_FOUND)
+        if not self.ws.is_visible(card["idBoard"]):
+            raise _ApiError(401, "unauthorized permission requested")
+        return card
+
+    def _h_card_attachments(self, req: Request, cid: str) -> bytes:
+        return _dumps(self.ws.card_attachments.get(self._card(cid)["id"], []))
+
+    def _h_card_custom_field_items(self, req: Request, cid: str) -> bytes:
+        return _dumps(self.ws.card_custom_field_items.get(self._card(cid)["id"], []))
 
     def _h_card(self, req: Request, cid: str) -> bytes:
         if not is_object_id(cid):
