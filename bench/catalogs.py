@@ -68,7 +68,7 @@ def ensure_singer_io(venv_dir: Path, *, quiet: bool = False) -> Path:
     if not quiet:
         print(f"installing {SINGER_IO_PACKAGE} into {venv_dir} (once) ...", flush=True)
     venv.EnvBuilder(with_pip=True, clear=True).create(venv_dir)
-    subprocess.run(
+    pip = subprocess.run(
         [
             str(python),
             "-m",
@@ -78,9 +78,13 @@ def ensure_singer_io(venv_dir: Path, *, quiet: bool = False) -> Path:
             "--disable-pip-version-check",
             SINGER_IO_PACKAGE,
         ],
-        check=True,
-        stdout=subprocess.DEVNULL if quiet else None,
+        capture_output=True,
+        text=True,
+        check=False,
     )
+    if pip.returncode != 0:
+        msg = f"could not install {SINGER_IO_PACKAGE} (use --no-singer-io to skip it):\n{pip.stderr[-3000:]}"
+        raise RuntimeError(msg)
     marker.write_text(SINGER_IO_PACKAGE + "\n")
     return python
 

@@ -168,12 +168,14 @@ def check_tables(
         for name in dates & set(table):
             assert table[name].startswith("timestamp"), (stream, name, table[name])
         for name in nested & set(table):
-            assert table[name] in {"jsonb", "json"}, (stream, name, table[name])
+            assert table[name] in {"jsonb", "json", "ARRAY"}, (stream, name, table[name])
         checked = sorted((dates | nested) & set(table))
         if not checked:
             continue
         selected = ", ".join(
-            f'"{c}"::text' if c in nested else f'to_char("{c}", \'YYYY-MM-DD"T"HH24:MI:SS.US\')'
+            f'to_jsonb("{c}")::text'
+            if c in nested
+            else f'to_char("{c}", \'YYYY-MM-DD"T"HH24:MI:SS.US\')'
             for c in checked
         )
         rows = pg.psql(f'SELECT {key_sql(keys[stream])}, {selected} FROM {SCHEMA}."{stream}"')

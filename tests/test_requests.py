@@ -1,0 +1,123 @@
+"""The request budget (DESIGN section 4): the fewest requests that get everything."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.helpers import catalog_selecting, run_tap
+
+if TYPE_CHECKING:
+    from tests.emulator import EmulatorServer, Workspace
+
+# Several pages per board, no same-second bulk runs: the minimum is reachable exactly.
+PAGED = {"seed": 21, "boards": 3, "cards": 2600, "actions": 3300, "bulk": False}
+NESTED_STREAMS = {
+    "lists", "labels", "members", "checklists", "custom_fields", "board_memberships", "check_items",
+}
+
+
+def pages(n: int) -> int:
+    return max(1, math.ceil(n / 1000))
+
+
+def card_pages(workspace: Workspace) -> int:
+    return sum(pages(len(workspace.board_cards(b))) for b in workspace.visible_board_ids())
+
+
+def action_pages(workspace: Workspace) -> int:
+    return sum(pages(len(workspace.board_actions(b))) for b in workspace.visible_board_ids())
+
+
+def design_minimum(workspace: Workspace) -> int:
+    """1 (boards) + B nested board calls + Σ⌈cards/1000⌉ + Σ⌈actions/1000⌉."""
+    boards = len(workspace.visible_board_ids())
+    return 1 + boards + card_pages(workspace) + action_pages(workspace)
+
+
+def requests_by_kind(server: EmulatorServer) -> dict[str, int]:
+    kinds: dict[str, int] = {}
+    for entry in server.log:
+        parts = entry.path.split("/")
+        kind = "/".join(p if not (len(p) == 24 or len(p) == 8) or p in {"me"} else "{id}" for p in parts)
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return kinds
+
+
+@pytest.fixture
+def paged(make_emulator):
+    return make_emulator(**PAGED)
+
+
+def test_full_sync_costs_the_design_minimum(paged) -> None:
+    workspace, server, config = paged
+    boards = len(workspace.visible_board_ids())
+    assert len(workspace.board_cards(workspace.big_board_id)) > 2000
+    result = run_tap(config)
+    assert len(result.records["cards"]) == sum(
+        len(workspace.board_cards(b)) for b in workspace.visible_board_ids()
+    )
+    # Every stream is selected; organizations is the one call the formula leaves out.
+    assert requests_by_kind(server) == {
+        "/1/members/me/boards": 1,
+        "/1/members/me/organizations": 1,
+        "/1/boards/{id}": boards,
+        "/1/boards/{id}/cards": card_pages(workspace),
+        "/1/boards/{id}/actions": action_pages(workspace),
+    }
+    assert len(server.log) == design_minimum(workspace) + 1
+
+
+@pytest.mark.parametrize(
+    ("selected", "expected"),
+    [
+        ({"boards"}, lambda ws: 1),
+        ({"lists"}, lambda ws: 1 + len(ws.visible_board_ids())),
+        (NESTED_STREAMS, lambda ws: 1 + len(ws.visible_board_ids())),
+        ({"cards", "attachments", "card_custom_field_items"}, lambda ws: 1 + card_pages(ws)),
+        ({"actions", "deleted_cards"}, lambda ws: 1 + action_pages(ws)),
+        ({"organizations"}, lambda ws: 1),
+    ],
+    ids=["boards", "lists", "nested", "card-pages", "action-pages", "organizations"],
+)
+def test_deselected_streams_cost_nothing(paged, selected, expected) -> None:
+    workspace, server, config = paged
+    result = run_tap(config, catalog=catalog_selecting(config, selected))
+    assert set(result.records) <= selected
+    assert len(server.log) == expected(workspace)
+
+
+def test_nested_call_asks_only_for_selected_objects(paged) -> None:
+    workspace, server, config = paged
+    run_tap(config, catalog=catalog_selecting(config, {"labels", "members"}))
+    nested = [e for e in server.log if e.path.count("/") == 3 and e.path.startswith("/1/boards/")]
+    assert len(nested) == len(workspace.visible_board_ids())
+    for entry in nested:
+        assert entry.query["labels"] == "all"
+        assert entry.query["labels_limit"] == "1000"
+        assert entry.query["members"] == "all"
+        assert "lists" not in entry.query
+        assert "checklists" not in entry.query
+
+
+def test_board_ids_fold_the_nested_call_into_the_board_request(paged) -> None:
+    workspace, server, config = paged
+    board_ids = workspace.visible_board_ids()[:2]
+    run_tap({**config, "board_ids": board_ids})
+    cards = sum(pages(len(workspace.board_cards(b))) for b in board_ids)
+    actions = sum(pages(len(workspace.board_actions(b))) for b in board_ids)
+    assert len(server.log) == 1 + len(board_ids) + cards + actions  # +1: organizations
+
+
+def test_resync_with_nothing_new_costs_one_action_request_per_board(paged) -> None:
+    workspace, server, config = paged
+    first = run_tap(config)
+    server.clear_log()
+    second = run_tap(config, state=first.state)
+    assert second.records.get("actions", []) == []
+    assert second.records.get("deleted_cards", []) == []
+    kinds = requests_by_kind(server)
+    assert kinds["/1/boards/{id}/actions"] == len(workspace.visible_board_ids())
+    assert len(server.log) == 2 + len(workspace.visible_board_ids()) * 2 + card_pages(workspace)
