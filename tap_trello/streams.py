@@ -213,6 +213,8 @@ class MembersStream(BoardResourceStream):
     name = "members"
     primary_keys = ("id",)
     schema = SCHEMAS["members"]
+    # Members are not per board: no board_id, and no per-board state.
+    state_partitioning_keys: t.ClassVar[list[str]] = []  # type: ignore[misc]
     nested_params: t.ClassVar[dict[str, str]] = {"members": "all", "member_fields": "all"}
     nested_key = "members"
 

@@ -15,7 +15,6 @@ from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.exceptions import (
     AbortedSyncFailedException,
     AbortedSyncPausedException,
-    ConfigValidationError,
     FatalAPIError,
     RetriableAPIError,
 )
@@ -117,6 +116,10 @@ CONFIG_SCHEMA = th.PropertiesList(
 ).to_dict()
 
 
+class SettingsError(TrelloError):
+    """The settings are wrong: nothing was requested."""
+
+
 class TapTrello(Tap):
     """Singer tap for Trello."""
 
@@ -140,8 +143,8 @@ class TapTrello(Tap):
         errors = super()._validate_config(raise_errors=False)
         errors.extend(self._check_settings())
         if errors and raise_errors:
-            summary = "Config validation failed"
-            raise ConfigValidationError(summary, errors=errors, schema=self.config_jsonschema)
+            # One line for the user, not the SDK's multi-line report.
+            raise SettingsError("invalid settings: " + "; ".join(errors))
         return errors
 
     def _check_settings(self) -> list[str]:

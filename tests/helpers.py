@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import os
@@ -73,6 +74,8 @@ def catalog_selecting(config: dict, streams: set[str]) -> dict:
 
 def run_tap(config: dict, *, state: dict | None = None, catalog: dict | None = None) -> SyncResult:
     """Sync in this process and parse stdout."""
+    # The SDK updates the state it is given in place: keep the caller's copy intact.
+    state = copy.deepcopy(state)
     tap = TapTrello(config=config, state=state, catalog=catalog, validate_config=True)
     buffer = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
     with redirect_stdout(buffer):

@@ -225,6 +225,8 @@ class EmulatorServer:
         self.port = port
         self.rate_limit = rate_limit
         self.token_limit = token_limit
+        #: Send Trello's x-rate-limit-* headers (off: the client learns only from 429s).
+        self.rate_headers = True
         self.key_limit = key_limit
         self.window_s = window_s
         self.retry_after = retry_after
@@ -524,7 +526,7 @@ class EmulatorServer:
                 "x-rate-limit-api-key-max": str(self.key_limit),
                 "x-rate-limit-api-key-remaining": str(max(0, self.key_limit - len(kh))),
             }
-            return limited, headers
+            return limited, headers if self.rate_headers else {}
 
     # ------------------------------------------------------------------ resolution
     def _board(self, ref: str) -> str:

@@ -1,0 +1,216 @@
+"""`make demo`: tap-trello end to end with no Trello account.
+
+Starts the bundled Trello emulator with a sample workspace (4 boards, 1,500 cards, 2,500
+actions), installs the Meltano plugins that meltano.yml declares (first run only), runs
+`meltano --environment=sandbox run tap-trello target-duckdb` into a DuckDB file, and prints
+the rows that landed per stream and where. If target-duckdb cannot be installed, the demo
+falls back to target-jsonl (one JSON Lines file per stream).
+
+    python -m tests.demo [--cards N] [--actions N] [--boards N] [--seed N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.emulator import EmulatorServer, Workspace
+from tests.meltano_support import (
+    REPO_ROOT,
+    MeltanoError,
+    meltano_env,
+    plugin_python,
+    record_counts,
+    run_meltano,
+)
+
+OUTPUT = REPO_ROOT / "output" / "demo"
+SCHEMA = "tap_trello"
+COUNT_DUCKDB = """
+import json, sys
+import duckdb
+connection = duckdb.connect(sys.argv[1], read_only=True)
+tables = [row[0] for row in connection.execute(
+    "SELECT table_name FROM information_schema.tables WHERE table_schema = ? ORDER BY 1",
+    [sys.argv[2]],
+).fetchall()]
+print(json.dumps({
+    table: connection.execute(f'SELECT count(*) FROM {sys.argv[2]}."{table}"').fetchone()[0]
+    for table in tables
+}))
+"""
+
+
+class Progress:
+    """Turns the tap's record_count metrics in meltano's output into progress lines."""
+
+    def __init__(self, every_s: float = 0.5) -> None:
+        self.counts: dict[str, int] = {}
+        self.started = time.monotonic()
+        self.every_s = every_s
+        self.printed = 0.0
+
+    def __call__(self, line: str) -> None:
+        for stream, count in record_counts(line).items():
+            self.counts[stream] = self.counts.get(stream, 0) + count
+            if time.monotonic() - self.printed >= self.every_s:
+                self.show()
+
+    def show(self) -> None:
+        self.printed = time.monotonic()
+        biggest = sorted(self.counts.items(), key=lambda item: -item[1])[:4]
+        detail = ", ".join(f"{stream} {count:,}" for stream, count in biggest)
+        print(
+            f"  {self.printed - self.started:5.1f}s  {sum(self.counts.values()):>7,} rows "
+            f"from {len(self.counts)} streams ({detail}, ...)",
+            flush=True,
+        )
+
+
+def shown(path: Path) -> Path:
+    """``path`` relative to the repository when it lies inside it."""
+    return path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path
+
+
+def step(number: int, total: int, text: str) -> None:
+    print(f"\n[{number}/{total}] {text}", flush=True)
+
+
+def install(env: dict[str, str]) -> str:
+    """Install the tap and a target; the loader's name."""
+    for loader in ("target-duckdb", "target-jsonl"):
+        try:
+            run_meltano("install", "tap-trello", loader, env=env)
+        except MeltanoError as exc:
+            print(f"  could not install {loader}: {str(exc).splitlines()[0]}", flush=True)
+            continue
+        return loader
+    msg = "neither target-duckdb nor target-jsonl could be installed"
+    raise MeltanoError(msg)
+
+
+def landed_duckdb(path: Path) -> dict[str, int]:
+    result = subprocess.run(
+        [str(plugin_python("loaders", "target-duckdb")), "-c", COUNT_DUCKDB, str(path), SCHEMA],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def landed_jsonl(folder: Path) -> dict[str, int]:
+    counts = {}
+    for file in sorted(folder.glob("*.jsonl")):
+        with file.open(encoding="utf-8") as lines:
+            counts[file.stem] = sum(1 for line in lines if line.strip())
+    return counts
+
+
+def print_table(emitted: dict[str, int], landed: dict[str, int]) -> None:
+    streams = sorted(set(emitted) | set(landed))
+    width = max([len("stream"), *map(len, streams)])
+    print(f"\n  {'stream':<{width}}  {'rows sent':>10}  {'rows landed':>11}")
+    print(f"  {'-' * width}  {'-' * 10}  {'-' * 11}")
+    for stream in streams:
+        sent = emitted.get(stream, 0)
+        print(f"  {stream:<{width}}  {sent:>10,}  {landed.get(stream, 0):>11,}")
+    print(f"  {'total':<{width}}  {sum(emitted.values()):>10,}  {sum(landed.values()):>11,}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.demo", description=__doc__)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--boards", type=int, default=4)
+    parser.add_argument("--cards", type=int, default=1500)
+    parser.add_argument("--actions", type=int, default=2500)
+    parser.add_argument("--output", type=Path, default=OUTPUT, help="folder of the data")
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    total = 4
+
+    step(1, total, "Starting the Trello emulator with a sample workspace")
+    workspace = Workspace.generate(
+        seed=args.seed, boards=args.boards, cards=args.cards, actions=args.actions
+    )
+    with EmulatorServer(workspace) as emulator:
+        print(
+            f"  {emulator.url}: {len(workspace.visible_board_ids())} boards, "
+            f"{args.cards:,} cards, {args.actions:,} actions (no Trello account involved)",
+            flush=True,
+        )
+        output_folder = args.output.resolve()
+        output_folder.mkdir(parents=True, exist_ok=True)
+        duckdb_file = output_folder / "trello.duckdb"
+        jsonl_folder = output_folder / "jsonl"
+        env = meltano_env(
+            plugins={
+                "tap-trello": {
+                    "api_url": emulator.url,
+                    "api_key": workspace.api_key,
+                    "token": workspace.token,
+                },
+                "target-duckdb": {"filepath": duckdb_file, "default_target_schema": SCHEMA},
+                "target-jsonl": {"destination_path": jsonl_folder},
+            }
+        )
+
+        step(2, total, "meltano install tap-trello + a target (into .meltano/, first run only)")
+        begun = time.monotonic()
+        loader = install(env)
+        print(f"  tap-trello and {loader} ready in {time.monotonic() - begun:.1f}s", flush=True)
+
+        step(3, total, f"meltano --environment=sandbox run tap-trello {loader}")
+        duckdb_file.unlink(missing_ok=True)
+        shutil.rmtree(jsonl_folder, ignore_errors=True)
+        jsonl_folder.mkdir(parents=True)
+        progress = Progress()
+        try:
+            output = run_meltano(
+                "--log-format=json",  # keeps each metric's stream name
+                "--environment=sandbox",
+                "run",
+                "--full-refresh",
+                "tap-trello",
+                loader,
+                env=env,
+                on_line=progress,
+            )
+        except MeltanoError as exc:
+            print(f"\nThe pipeline failed:\n{exc}", file=sys.stderr)
+            return 1
+        emitted = record_counts(output)
+        progress.show()
+        print(f"  done in {time.monotonic() - progress.started:.1f}s", flush=True)
+
+    step(4, total, "What landed")
+    if loader == "target-duckdb":
+        landed = landed_duckdb(duckdb_file)
+        where = f"{shown(duckdb_file)} (DuckDB, schema {SCHEMA})"
+    else:
+        landed = landed_jsonl(jsonl_folder)
+        where = f"{shown(jsonl_folder)}/<stream>.jsonl"
+    print_table(emitted, landed)
+    print(f"\nData: {where}")
+    if loader == "target-duckdb":
+        python = plugin_python("loaders", "target-duckdb").relative_to(REPO_ROOT)
+        query = f"SELECT count(*) FROM {SCHEMA}.cards"  # noqa: S608 (a hint, not run)
+        print(
+            f'Query it:  {python} -c "import duckdb; '
+            f"db = duckdb.connect('{shown(duckdb_file)}', read_only=True); "
+            f"print(db.sql('{query}'))\""
+        )
+    print(f"Total time: {time.monotonic() - started:.1f}s")
+    if landed != emitted:
+        print("Rows landed differ from rows sent.", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
