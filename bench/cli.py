@@ -65,6 +65,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="the second workspace has cards and actions divided by this (default 4)",
     )
     p.add_argument(
+        "--streams",
+        help="comma-separated streams of this tap to select instead of the like-for-like 7 "
+        "(to see what one stream costs; the comparison then is not like for like)",
+    )
+    p.add_argument(
         "--timeout", type=float, default=1800, help="seconds before a tap run is stopped"
     )
     p.add_argument(
@@ -80,6 +85,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--json", type=Path, help="also write the figures as JSON to this file")
     p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     args = p.parse_args(argv)
+    args.our_streams = (
+        tuple(x.strip() for x in args.streams.split(",") if x.strip())
+        if args.streams
+        else catalogs.OUR_STREAMS
+    )
     if args.latency_ms is None:
         args.latency_ms = 100.0 if args.rate_limited else 0.0
     return args
@@ -222,9 +232,7 @@ class Bench:
         )
         with_singer_io = not a.no_singer_io and (not a.rate_limited or a.singer_io)
         with self.server(ws) as server:
-            report.runs["ours"] = self.run_ours(
-                ws, server, "ours", "this tap", catalogs.OUR_STREAMS
-            )
+            report.runs["ours"] = self.run_ours(ws, server, "ours", "this tap", a.our_streams)
             if with_singer_io:
                 report.runs["singer-io"] = self.run_singer_io(
                     ws,
@@ -254,9 +262,7 @@ class Bench:
             small = self.generate(a.cards // a.size_factor, a.actions // a.size_factor)
             small_summary = summarize(small, a.seed, bulk=not a.no_bulk)
             with self.server(small) as server:
-                run = self.run_ours(
-                    small, server, "ours-small", "this tap, smaller", catalogs.OUR_STREAMS
-                )
+                run = self.run_ours(small, server, "ours-small", "this tap, smaller", a.our_streams)
             report.size_runs.append((small_summary, run))
         return report
 

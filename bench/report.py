@@ -107,6 +107,7 @@ def run_table(runs: list[TapRun], minimum: int) -> list[str]:
         ["HTTP requests", *(_num(run.requests) for run in runs)],
         ["requests / DESIGN minimum", *(f"{run.requests / minimum:.3f}" for run in runs)],
         ["wall s", *(_num(run.wall_s) for run in runs)],
+        ["  of which emulator answering s", *(_num(run.server_s) for run in runs)],
         ["records/s", *(_num(run.records_per_s, 0) for run in runs)],
         ["CPU s (user + sys)", *(_num(run.cpu_s) for run in runs)],
         [

@@ -7,6 +7,7 @@ import os
 import re
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections import Counter, defaultdict
@@ -25,6 +26,24 @@ try:  # the tap's own fast JSON decoder (singer-sdk[msgspec]); plain json otherw
 except ImportError:  # pragma: no cover
     _decode = json.loads
 
+# Runs the tap and reports its own rusage. Measuring from this (big) process would be
+# wrong: Linux folds the pre-exec memory's high-water mark into the child's ru_maxrss, so
+# a tap forked from a process holding a 500 MB workspace would show 500 MB. This wrapper
+# is small when it forks, so the tap's ru_maxrss is the tap's own (plus ~10 MB at most).
+MEASURE = """
+import json, os, signal, sys
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+pid = os.fork()
+if pid == 0:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.execvp(sys.argv[2], sys.argv[2:])
+_, status, ru = os.wait4(pid, 0)
+code = os.waitstatus_to_exitcode(status)
+with open(sys.argv[1], "w") as f:
+    json.dump({"exit": code, "utime": ru.ru_utime, "stime": ru.ru_stime, "maxrss_kb": ru.ru_maxrss}, f)
+sys.exit(0 if code == 0 else 1)
+"""
+
 _OBJECT_ID = re.compile(r"[0-9a-f]{24}")
 _SLASHES = re.compile(r"/{2,}")
 
@@ -41,6 +60,7 @@ class TapRun:
     requests_by_status: dict[int, int] = field(default_factory=dict)
     requests_by_endpoint: dict[str, int] = field(default_factory=dict)
     wall_s: float = 0.0
+    server_s: float = 0.0  # time the emulator spent answering (sum of its request durations)
     cpu_user_s: float = 0.0
     cpu_sys_s: float = 0.0
     peak_rss_mb: float = 0.0
@@ -121,36 +141,51 @@ def run_tap(  # noqa: PLR0913
     slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
     out_path = workdir / f"{slug}.singer.jsonl"
     err_path = workdir / f"{slug}.stderr.log"
+    usage_path = workdir / f"{slug}.rusage.json"
     server.clear_log()
     done = threading.Event()
     timed_out = threading.Event()
     with out_path.open("wb") as out, err_path.open("wb") as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(command, stdout=out, stderr=err, env=env)
+        # The tap runs under a small wrapper process (see MEASURE), in its own session.
+        proc = subprocess.Popen(
+            [sys.executable, "-I", "-S", "-c", MEASURE, str(usage_path), *command],
+            stdout=out,
+            stderr=err,
+            env=env,
+            start_new_session=True,
+        )
 
-        def kill() -> None:
-            if not done.is_set():
-                timed_out.set()
-                # The process is not reaped until wait4 below, so its pid is still ours.
-                os.kill(proc.pid, signal.SIGKILL)
+        def stop() -> None:
+            if done.is_set():
+                return
+            timed_out.set()
+            # SIGTERM ends the tap; the wrapper ignores it, reaps the tap and reports.
+            os.killpg(proc.pid, signal.SIGTERM)
+            if not done.wait(15):
+                os.killpg(proc.pid, signal.SIGKILL)
 
-        timer = threading.Timer(timeout_s, kill) if timeout_s else None
+        timer = threading.Timer(timeout_s, stop) if timeout_s else None
         if timer is not None:
             timer.daemon = True
             timer.start()
-        _, status, usage = os.wait4(proc.pid, 0)
-        done.set()
+        proc.wait()
         run.wall_s = time.perf_counter() - start
+        done.set()
         if timer is not None:
             timer.cancel()
-        proc.returncode = os.waitstatus_to_exitcode(status)
-    run.exit_code = proc.returncode
     run.timed_out = timed_out.is_set()
-    run.cpu_user_s = usage.ru_utime
-    run.cpu_sys_s = usage.ru_stime
-    run.peak_rss_mb = usage.ru_maxrss / 1024  # KiB on Linux
+    run.exit_code = proc.returncode
+    if usage_path.exists():
+        usage = json.loads(usage_path.read_text(encoding="utf-8"))
+        run.exit_code = usage["exit"]
+        run.cpu_user_s = usage["utime"]
+        run.cpu_sys_s = usage["stime"]
+        run.peak_rss_mb = usage["maxrss_kb"] / 1024  # KiB on Linux
+        usage_path.unlink()
     entries = server.entries()
     run.requests = len(entries)
+    run.server_s = sum(e.duration for e in entries)
     run.requests_by_status = dict(Counter(e.status or 0 for e in entries))
     run.requests_by_endpoint = dict(Counter(endpoint_of(e.path) for e in entries).most_common())
     run.output_bytes = out_path.stat().st_size

@@ -14,6 +14,7 @@ import msgspec
 import requests
 from singer_sdk.authenticators import APIKeyAuthenticator
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
+from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.streams import RESTStream
 from typing_extensions import override
 
@@ -124,6 +125,9 @@ class TrelloStream(RESTStream[t.Any]):
 
     #: Trello endpoints that are not paged answer in one request.
     records_jsonpath = "$[*]"
+    #: Trello already sends JSON types; conforming every nested value was most of the
+    #: tap's CPU. Top-level fields are still checked against the schema.
+    TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.ROOT_ONLY
 
     @property
     @override

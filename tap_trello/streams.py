@@ -160,6 +160,10 @@ class BoardResourceStream(BoardChildStream):
     #: The key of the nested board object that holds this stream's records.
     nested_key: t.ClassVar[str] = ""
 
+    def reads_nested_call(self) -> bool:
+        """Whether this run takes the stream's rows from the nested board call."""
+        return True
+
     @override
     def board_records(self, context: Context) -> Iterable[dict]:
         tap = t.cast("TapTrello", self._tap)
@@ -229,37 +233,6 @@ class MembersStream(BoardResourceStream):
             return None
         self._emitted.add(row["id"])
         return row
-
-
-class ChecklistsStream(BoardResourceStream):
-    """Checklists of a board's cards, with their check items."""
-
-    name = "checklists"
-    primary_keys = ("id",)
-    schema = SCHEMAS["checklists"]
-    nested_params: t.ClassVar[dict[str, str]] = {"checklists": "all"}
-    nested_key = "checklists"
-
-    @override
-    def post_process(self, row: Record, context: Context | None = None) -> Record | None:
-        row["card_id"] = row.get("idCard")
-        return row
-
-
-class CheckItemsStream(BoardResourceStream):
-    """The checklists' items, one record each, from the same nested board call."""
-
-    name = "check_items"
-    primary_keys = ("id",)
-    schema = SCHEMAS["check_items"]
-    nested_params: t.ClassVar[dict[str, str]] = {"checklists": "all"}
-    nested_key = "checklists"
-
-    @override
-    def board_records(self, context: Context) -> Iterator[dict]:
-        for checklist in super().board_records(context):
-            for item in checklist.get("checkItems") or []:
-                yield {**item, "checklist_id": checklist["id"], "card_id": checklist.get("idCard")}
 
 
 class NewestFirstStream(BoardChildStream):
@@ -389,11 +362,14 @@ class CardsStream(NewestFirstStream, IncrementalBoardStream):
     def card_params(self) -> dict[str, str]:
         """Parameters shared by every card request."""
         include_closed = self.config.get("include_closed", True)
-        return {
+        params = {
             "filter": "all" if include_closed else "open",
             "customFieldItems": "true",
             "attachments": "true",
         }
+        if any(isinstance(stream, CardChecklistStream) for stream in self.derived_streams()):
+            params["checklists"] = "all"
+        return params
 
     @override
     def list_params(self, context: Context) -> dict[str, t.Any]:
@@ -422,6 +398,7 @@ class CardsStream(NewestFirstStream, IncrementalBoardStream):
 
     @override
     def post_process(self, row: Record, context: Context | None = None) -> Record | None:
+        row.pop("checklists", None)  # asked for the checklist streams only
         bookmark = self.bookmark(context)
         if bookmark and (row.get("dateLastActivity") or "") <= bookmark:
             return None
@@ -523,6 +500,66 @@ class DerivedStream(BoardChildStream):
         return spool.drain()
 
 
+class CardChecklistStream(DerivedStream, BoardResourceStream):
+    """Checklist objects: from the card pages when those are fetched anyway, else nested.
+
+    A board's checklists in one nested call is the fewest requests, but that answer
+    grows with the board. When the card pages are requested for other streams, each
+    page brings its cards' checklists (``checklists=all``) at no extra request and in
+    bounded memory.
+    """
+
+    source_name = "cards"
+    nested_params: t.ClassVar[dict[str, str]] = {"checklists": "all"}
+    nested_key = "checklists"
+
+    def checklists(self, card: dict) -> list[dict]:
+        """The checklists one card page row carries."""
+        return card.get("checklists") or []
+
+    @override
+    def reads_nested_call(self) -> bool:
+        tap = t.cast("TapTrello", self._tap)
+        return not any(tap.streams[name].selected for name in CARD_PAGE_STREAMS)
+
+    @override
+    def board_records(self, context: Context) -> Iterable[dict]:
+        if self.reads_nested_call():
+            return self.derive_all(BoardResourceStream.board_records(self, context))
+        return DerivedStream.board_records(self, context)
+
+    def derive_all(self, checklists: Iterable[dict]) -> Iterator[dict]:
+        """This stream's rows from a board's checklists."""
+        yield from self.derive({"checklists": checklists})
+
+
+class ChecklistsStream(CardChecklistStream):
+    """Checklists of a board's cards, with their check items."""
+
+    name = "checklists"
+    primary_keys = ("id",)
+    schema = SCHEMAS["checklists"]
+
+    @override
+    def derive(self, source_row: dict) -> Iterator[dict]:
+        for checklist in self.checklists(source_row):
+            yield {**checklist, "card_id": checklist.get("idCard")}
+
+
+class CheckItemsStream(CardChecklistStream):
+    """The checklists' items, one record each."""
+
+    name = "check_items"
+    primary_keys = ("id",)
+    schema = SCHEMAS["check_items"]
+
+    @override
+    def derive(self, source_row: dict) -> Iterator[dict]:
+        for checklist in self.checklists(source_row):
+            for item in checklist.get("checkItems") or []:
+                yield {**item, "checklist_id": checklist["id"], "card_id": checklist.get("idCard")}
+
+
 class CardCustomFieldItemsStream(DerivedStream):
     """Each card's custom field values, from the card pages (``customFieldItems=true``)."""
 
@@ -584,6 +621,9 @@ class DeletedCardsStream(DerivedStream, IncrementalBoardStream):
         return row if self.is_new(row["date_deleted"], context) else None
 
 
+#: Streams whose selection means the card pages are requested anyway.
+CARD_PAGE_STREAMS = ("cards", "card_custom_field_items", "attachments")
+
 STREAM_TYPES: tuple[type[TrelloStream], ...] = (
     OrganizationsStream,
     BoardsStream,
@@ -592,9 +632,9 @@ STREAM_TYPES: tuple[type[TrelloStream], ...] = (
     MembersStream,
     BoardMembershipsStream,
     CustomFieldsStream,
+    CardsStream,
     ChecklistsStream,
     CheckItemsStream,
-    CardsStream,
     CardCustomFieldItemsStream,
     AttachmentsStream,
     ActionsStream,

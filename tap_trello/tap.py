@@ -12,6 +12,7 @@ import requests
 from singer_sdk import Tap
 from singer_sdk import typing as th
 from singer_sdk.contrib.msgspec import MsgSpecWriter
+from singer_sdk.singerlib import SingerMessageType
 from singer_sdk.exceptions import (
     AbortedSyncFailedException,
     AbortedSyncPausedException,
@@ -116,6 +117,20 @@ CONFIG_SCHEMA = th.PropertiesList(
 ).to_dict()
 
 
+class StateFlushingWriter(MsgSpecWriter):
+    """The SDK's msgspec writer without a flush per record.
+
+    Output is flushed with every STATE message (and at exit), so a target never sees a
+    state before the records it covers, and a killed run loses no acknowledged state.
+    """
+
+    @override
+    def write_message(self, message: t.Any) -> None:
+        sys.stdout.buffer.write(self.format_message(message))
+        if message.type is not SingerMessageType.RECORD:
+            sys.stdout.flush()
+
+
 class SettingsError(TrelloError):
     """The settings are wrong: nothing was requested."""
 
@@ -125,7 +140,7 @@ class TapTrello(Tap):
 
     name = "tap-trello"
     config_jsonschema = CONFIG_SCHEMA
-    message_writer_class = MsgSpecWriter
+    message_writer_class = StateFlushingWriter
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         """Create the tap; one board's nested details are kept while its streams run."""
@@ -185,7 +200,11 @@ class TapTrello(Tap):
         """Nested-resource parameters of every selected board-level stream."""
         params: dict[str, str] = {}
         for stream in self.streams.values():
-            if isinstance(stream, BoardResourceStream) and stream.selected:
+            if (
+                isinstance(stream, BoardResourceStream)
+                and stream.selected
+                and stream.reads_nested_call()
+            ):
                 params.update(stream.nested_params)
         if not self.config.get("include_closed", True) and "lists" in params:
             params["lists"] = "open"
