@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import typing as t
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from singer_sdk.exceptions import FatalAPIError
 from typing_extensions import override
 
-from tap_trello.client import BoardUnavailableError, TrelloError, TrelloStream
+from tap_trello.client import BoardUnavailableError, TrelloStream
 from tap_trello.paging import (
     PAGE_SIZE,
     NewestFirstPaginator,
@@ -54,7 +55,7 @@ class BoardsStream(TrelloStream):
             return
         emitted: set[str] = set()
         for organization_id in organization_ids:
-            for board in self._fetch_named(
+            for board in self.fetch_named(
                 f"/organizations/{organization_id}/boards",
                 self.get_url_params(context, None),
                 f"Workspace '{organization_id}' in organization_ids",
@@ -65,23 +66,18 @@ class BoardsStream(TrelloStream):
         tap = t.cast("TapTrello", self._tap)
         for board_id in board_ids:
             # One nested call gives the board and every selected board-level object.
-            details = self._fetch_named(
+            details = self.fetch_named(
                 f"/boards/{board_id}",
                 {"fields": "all", **tap.nested_board_params()},
                 f"Board '{board_id}' in board_ids",
             )
             tap.remember_board_details(details)
-            board = {key: value for key, value in details.items() if key in self.schema["properties"]}
+            board = {
+                key: value for key, value in details.items() if key in self.schema["properties"]
+            }
             if board["id"] not in emitted and (self.include_closed or not board["closed"]):
                 emitted.add(board["id"])
                 yield board
-
-    def _fetch_named(self, path: str, params: dict, what: str) -> t.Any:
-        try:
-            return self.fetch(path, params, None)
-        except FatalAPIError as exc:
-            msg = f"{what} does not exist or is not visible to this token ({exc})"
-            raise TrelloError(msg) from exc
 
     @override
     def get_child_context(self, record: Record, context: Context | None) -> Context:
@@ -107,14 +103,11 @@ class OrganizationsStream(TrelloStream):
             yield from self.request_records(context)
             return
         for organization_id in organization_ids:
-            try:
-                yield self.fetch(f"/organizations/{organization_id}", {"fields": "all"}, None)
-            except FatalAPIError as exc:
-                msg = (
-                    f"Workspace '{organization_id}' in organization_ids does not exist "
-                    f"or is not visible to this token ({exc})"
-                )
-                raise TrelloError(msg) from exc
+            yield self.fetch_named(
+                f"/organizations/{organization_id}",
+                {"fields": "all"},
+                f"Workspace '{organization_id}' in organization_ids",
+            )
 
 
 class BoardChildStream(TrelloStream):
@@ -263,7 +256,7 @@ class NewestFirstStream(BoardChildStream):
 
     def list_params(self, context: Context) -> dict[str, t.Any]:
         """Query parameters of every page, besides ``limit`` and ``before``."""
-        return {}
+        raise NotImplementedError
 
     def derived_streams(self) -> list[DerivedStream]:
         """The selected streams that take their rows from this stream's pages."""
@@ -293,6 +286,34 @@ class NewestFirstStream(BoardChildStream):
         return self.page_rows(context)
 
     @override
+    def request_records(self, context: Context | None) -> Iterator[dict]:
+        """The SDK's paging loop, fetching the next page while this one is emitted.
+
+        A sync's pace is set by Trello's rate limit and latency: overlapping the wait
+        for page N+1 with the work on page N keeps the tap near that floor.
+        """
+        paginator = self.get_new_paginator()
+        fetch = self.request_decorator(self._request)
+        with (
+            self.get_http_request_counter() as counter,
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix=self.name) as pool,
+        ):
+            counter.with_context(context)
+            request = self._prepare_request(context=context, page=paginator)
+            pending: Future[requests.Response] | None = pool.submit(fetch, request, context)
+            while pending is not None:
+                response = pending.result()
+                counter.increment()
+                self.update_sync_costs(request, response, context)
+                rows = list(self.parse_response(response))
+                paginator.advance(response)
+                pending = None
+                if not paginator.finished:
+                    request = self._prepare_request(context=context, page=paginator)
+                    pending = pool.submit(fetch, request, context)
+                yield from rows
+
+    @override
     def get_new_paginator(self) -> NewestFirstPaginator:
         self._pager = NewestFirstPaginator(
             self.group_key, self.cursor_including, self.cursor_excluding, PAGE_SIZE
@@ -319,6 +340,16 @@ class NewestFirstStream(BoardChildStream):
                 "second" if isinstance(self._pager.split_key, int) else "millisecond",
             )
             yield from self._pager.admit_split(self.split_group(context, self._pager.split_key))
+
+
+class ActionsConsumer(t.Protocol):
+    """A stream fed by the action pages: it says which types and how far back."""
+
+    def wanted_action_types(self) -> set[str] | None:
+        """Action types it needs (None: all)."""
+
+    def oldest_wanted(self, context: Context | None) -> str | None:
+        """Its bookmark or ``start_date``."""
 
 
 class IncrementalBoardStream(BoardChildStream):
@@ -418,24 +449,24 @@ class ActionsStream(NewestFirstStream, IncrementalBoardStream):
     replication_key = "date"
     schema = SCHEMAS["actions"]
 
-    def wanted_types(self) -> set[str] | None:
+    def wanted_action_types(self) -> set[str] | None:
         """The action types this stream emits (None: all)."""
-        action_types = self.config.get("action_types") or []
-        return set(action_types) or None
+        return set(self.config.get("action_types") or []) or None
 
     @override
     def list_params(self, context: Context) -> dict[str, t.Any]:
-        # One pass serves this stream and the streams derived from it (deleted cards).
-        consumers: list[IncrementalBoardStream] = [*self.derived_streams()]
-        if self.selected:
-            consumers.append(self)
-        types: set[str] | None = set()
-        for consumer in consumers:
-            wanted = consumer.wanted_types() if isinstance(consumer, ActionsStream) else {
-                t.cast("DeletedCardsStream", consumer).action_type
-            }
-            types = None if types is None or wanted is None else types | wanted
-        params: dict[str, t.Any] = {"filter": ",".join(sorted(types)) if types else "all"}
+        # One pass serves this stream and the streams derived from it (deleted cards):
+        # the union of their action types, from the oldest of their bookmarks.
+        consumers = [
+            t.cast("ActionsConsumer", stream)
+            for stream in (self, *self.derived_streams())
+            if stream.selected
+        ]
+        wanted = [consumer.wanted_action_types() for consumer in consumers]
+        every_type = not consumers or any(types is None for types in wanted)
+        params: dict[str, t.Any] = {
+            "filter": "all" if every_type else ",".join(sorted(set().union(*filter(None, wanted))))
+        }
         oldest = [consumer.oldest_wanted(context) for consumer in consumers]
         if oldest and all(oldest):
             # Trello's `since` is exclusive; start_date is inclusive.
@@ -468,7 +499,7 @@ class ActionsStream(NewestFirstStream, IncrementalBoardStream):
 
     @override
     def post_process(self, row: Record, context: Context | None = None) -> Record | None:
-        wanted = self.wanted_types()
+        wanted = self.wanted_action_types()
         if wanted is not None and row["type"] not in wanted:
             return None
         return row if self.is_new(row["date"], context) else None
@@ -597,6 +628,10 @@ class DeletedCardsStream(DerivedStream, IncrementalBoardStream):
     schema = SCHEMAS["deleted_cards"]
     source_name = "actions"
     action_type = "deleteCard"
+
+    def wanted_action_types(self) -> set[str]:
+        """Only deletions."""
+        return {self.action_type}
 
     @override
     def derive(self, source_row: dict) -> Iterator[dict]:

@@ -12,13 +12,13 @@ import requests
 from singer_sdk import Tap
 from singer_sdk import typing as th
 from singer_sdk.contrib.msgspec import MsgSpecWriter
-from singer_sdk.singerlib import SingerMessageType
 from singer_sdk.exceptions import (
     AbortedSyncFailedException,
     AbortedSyncPausedException,
     FatalAPIError,
     RetriableAPIError,
 )
+from singer_sdk.singerlib import SingerMessageType
 from typing_extensions import override
 
 from tap_trello.client import (
@@ -238,7 +238,7 @@ def main() -> None:
     try:
         TapTrello.cli()
     except EXPECTED_FAILURES as exc:
-        cause = exc
+        cause: BaseException = exc
         while isinstance(cause, (AbortedSyncFailedException, AbortedSyncPausedException)):
             cause = cause.__cause__ or cause.__context__ or cause
             if cause is exc:

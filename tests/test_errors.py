@@ -34,7 +34,9 @@ def test_missing_credentials(small, missing: str) -> None:
     workspace, server, config = small
     del config[missing]
     run = run_cli(config, env=DEBUG)
-    assert_clean_failure(run, f"'{missing}' is a required property", (workspace.token, workspace.api_key))
+    assert_clean_failure(
+        run, f"'{missing}' is a required property", (workspace.token, workspace.api_key)
+    )
     assert server.log == []  # stopped before any request
 
 
@@ -59,7 +61,9 @@ def test_token_rejected_by_trello(small) -> None:
     bad_token = "f" * 64
     run = run_cli({**config, "token": bad_token}, env=DEBUG)
     assert_clean_failure(
-        run, "Trello rejected the API key or token (401: invalid token)", (bad_token, workspace.api_key)
+        run,
+        "Trello rejected the API key or token (401: invalid token)",
+        (bad_token, workspace.api_key),
     )
 
 
@@ -68,7 +72,8 @@ def test_unknown_board_in_board_ids(small) -> None:
     unknown = "5f" + "0" * 22
     run = run_cli({**config, "board_ids": [unknown]}, env=DEBUG)
     assert_clean_failure(
-        run, f"Board '{unknown}' in board_ids does not exist or is not visible to this token",
+        run,
+        f"Board '{unknown}' in board_ids does not exist or is not visible to this token",
         (workspace.token, workspace.api_key),
     )
 
@@ -89,7 +94,8 @@ def test_api_answering_html(small) -> None:
     server.faults = FaultConfig(rate=1.0, kinds=("garbage",))
     run = run_cli({**config, "max_retries": 1}, env=DEBUG)
     assert_clean_failure(
-        run, "gave up after retries: Trello answered GET /1/members/me/boards with a body that is not JSON",
+        run,
+        "gave up after retries: Trello answered GET /1/members/me/boards with a body that is not JSON",
         (workspace.token, workspace.api_key),
     )
     assert server.count() == 2  # the first try and one retry
@@ -114,7 +120,9 @@ def test_nothing_listens_at_api_url(small) -> None:
 def test_failure_mid_sync_keeps_what_was_emitted(small) -> None:
     workspace, server, config = small
     # Boards, the first nested call and the first card page succeed; then Trello dies.
-    server.faults = FaultConfig(rate=0.0, paths=r"/actions$", kinds=("5xx",), schedule={1: "5xx", 2: "5xx"})
+    server.faults = FaultConfig(
+        rate=0.0, paths=r"/actions$", kinds=("5xx",), schedule={1: "5xx", 2: "5xx"}
+    )
     run = run_cli({**config, "max_retries": 1}, env=DEBUG)
     assert_clean_failure(run, "gave up after retries", (workspace.token, workspace.api_key))
     result = parse_messages(run.stdout)

@@ -44,20 +44,8 @@ def test_start_date_limits_actions_but_not_cards(make_emulator) -> None:
     dates = sorted(a["date"] for a in all_actions)
     start = dates[len(dates) // 2]
     result = run_tap({**config, "start_date": start})
-    assert sorted(result.ids("actions")) == sorted(a["id"] for a in all_actions if a["date"] >= start)
+    assert sorted(result.ids("actions")) == sorted(
+        a["id"] for a in all_actions if a["date"] >= start
+    )
     all_cards = [c for b in workspace.visible_board_ids() for c in workspace.board_cards(b)]
     assert len(result.records["cards"]) == len(all_cards)
-
-
-def test_interrupted_board_keeps_its_old_bookmark(make_emulator) -> None:
-    """A bookmark is only finalized once a board's actions are all emitted."""
-    workspace, _, config = make_emulator(**SMALL)
-    first = run_tap(config)
-    for state in first.states:
-        for partition in state.get("bookmarks", {}).get("actions", {}).get("partitions", []):
-            board_id = partition["context"]["board_id"]
-            emitted_before = {
-                a["id"] for a in first.records["actions"] if a["board_id"] == board_id
-            }
-            if "replication_key_value" in partition:
-                assert emitted_before

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.conftest import tap_config
 from tests.helpers import SyncResult, catalog_selecting, run_tap
 
 if TYPE_CHECKING:
@@ -17,8 +18,6 @@ SMALL = {"seed": 9, "boards": 3, "cards": 500, "actions": 900, "bulk": False}
 
 @pytest.fixture(scope="module")
 def full_sync(workspace: Workspace, emulator) -> SyncResult:
-    from tests.conftest import tap_config
-
     return run_tap(tap_config(workspace, emulator))
 
 
@@ -126,9 +125,7 @@ def test_deleted_cards_alone_ask_only_for_delete_actions(make_emulator) -> None:
     result = run_tap(config, catalog=catalog_selecting(config, {"deleted_cards"}))
     boards = workspace.visible_board_ids()
     expected = [
-        a["data"]["card"]["id"]
-        for b in boards
-        for a in workspace.board_actions(b, ["deleteCard"])
+        a["data"]["card"]["id"] for b in boards for a in workspace.board_actions(b, ["deleteCard"])
     ]
     assert_once(result, "deleted_cards", expected)
     action_requests = server.entries("/1/boards/")
@@ -143,7 +140,8 @@ def test_attachments_alone_page_the_cards_without_emitting_them(make_emulator) -
     result = run_tap(config, catalog=catalog_selecting(config, {"attachments"}))
     assert set(result.records) == {"attachments"}
     expected = [
-        row["id"] for card in visible_cards(workspace)
+        row["id"]
+        for card in visible_cards(workspace)
         for row in workspace.card_attachments.get(card["id"], [])
     ]
     assert_once(result, "attachments", expected)

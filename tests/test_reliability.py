@@ -13,7 +13,7 @@ from tests.emulator import FaultConfig
 from tests.helpers import REPO_ROOT, SyncResult, parse_messages, run_cli, run_tap
 
 if TYPE_CHECKING:
-    from tests.emulator import EmulatorServer, Workspace
+    from tests.emulator import EmulatorServer
 
 SMALL = {"seed": 31, "boards": 2, "cards": 200, "actions": 300, "bulk": False}
 PAGED = {"seed": 32, "boards": 3, "cards": 2600, "actions": 3300, "bulk": True}
@@ -72,7 +72,7 @@ def test_429_is_retried_and_retry_after_is_honoured(make_emulator) -> None:
 
 
 def test_faulty_api_gives_the_same_records_and_state(make_emulator) -> None:
-    workspace, server, config = make_emulator(**PAGED)
+    _workspace, server, config = make_emulator(**PAGED)
     config = {**config, "request_timeout": 1}
     clean = run_tap(config)
     server.clear_log()
@@ -93,7 +93,7 @@ def test_faulty_api_gives_the_same_records_and_state(make_emulator) -> None:
 
 
 def test_resume_from_the_last_state_after_a_kill(make_emulator, tmp_path) -> None:
-    workspace, server, config = make_emulator({"latency_s": 0.01}, **PAGED)
+    workspace, _server, config = make_emulator({"latency_s": 0.01}, **PAGED)
     config_path = tmp_path / "config.json"
     config_path.write_text(json.dumps(config))
     big = workspace.big_board_id
@@ -123,8 +123,11 @@ def test_resume_from_the_last_state_after_a_kill(make_emulator, tmp_path) -> Non
     second = run_tap(config, state=first.state)
     for stream, key in (("cards", "dateLastActivity"), ("actions", "date")):
         expected = {
-            row["id"] for b in workspace.visible_board_ids()
-            for row in (workspace.board_cards(b) if stream == "cards" else workspace.board_actions(b))
+            row["id"]
+            for b in workspace.visible_board_ids()
+            for row in (
+                workspace.board_cards(b) if stream == "cards" else workspace.board_actions(b)
+            )
         }
         assert set(first.ids(stream)) | set(second.ids(stream)) == expected
         # No STATE ever bookmarks a board past a row not yet emitted.
@@ -142,7 +145,8 @@ def test_resume_from_the_last_state_after_a_kill(make_emulator, tmp_path) -> Non
                         continue
                     board = partition["context"]["board_id"]
                     rows = (
-                        workspace.board_cards(board) if stream == "cards"
+                        workspace.board_cards(board)
+                        if stream == "cards"
                         else workspace.board_actions(board)
                     )
                     missing = {r["id"] for r in rows if r[key] <= value} - emitted
@@ -150,8 +154,9 @@ def test_resume_from_the_last_state_after_a_kill(make_emulator, tmp_path) -> Non
 
 
 def test_a_board_deleted_during_the_sync_is_skipped_with_a_warning(make_emulator) -> None:
-    workspace, server, config = make_emulator({"latency_s": 0.02}, seed=33, boards=3,
-                                              cards=300, actions=300, bulk=False)
+    workspace, server, config = make_emulator(
+        {"latency_s": 0.02}, seed=33, boards=3, cards=300, actions=300, bulk=False
+    )
     doomed = workspace.visible_board_ids()[-1]
     survivors = workspace.visible_board_ids()[:-1]
 

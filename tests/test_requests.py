@@ -15,7 +15,13 @@ if TYPE_CHECKING:
 # Several pages per board, no same-second bulk runs: the minimum is reachable exactly.
 PAGED = {"seed": 21, "boards": 3, "cards": 2600, "actions": 3300, "bulk": False}
 NESTED_STREAMS = {
-    "lists", "labels", "members", "checklists", "custom_fields", "board_memberships", "check_items",
+    "lists",
+    "labels",
+    "members",
+    "checklists",
+    "custom_fields",
+    "board_memberships",
+    "check_items",
 }
 
 
@@ -41,7 +47,9 @@ def requests_by_kind(server: EmulatorServer) -> dict[str, int]:
     kinds: dict[str, int] = {}
     for entry in server.log:
         parts = entry.path.split("/")
-        kind = "/".join(p if not (len(p) == 24 or len(p) == 8) or p in {"me"} else "{id}" for p in parts)
+        kind = "/".join(
+            p if not (len(p) == 24 or len(p) == 8) or p == "me" else "{id}" for p in parts
+        )
         kinds[kind] = kinds.get(kind, 0) + 1
     return kinds
 

@@ -27,7 +27,8 @@ def test_organization_ids_add_that_workspaces_boards(make_emulator) -> None:
     workspace, _, config = make_emulator(**SMALL)
     organization_id = next(iter(workspace.organizations))
     expected = {
-        b["id"] for b in workspace.boards.values()
+        b["id"]
+        for b in workspace.boards.values()
         if b["idOrganization"] == organization_id and workspace.is_visible(b["id"])
     }
     result = run_tap({**config, "organization_ids": [organization_id]})

@@ -9,6 +9,7 @@ import jsonschema
 import pytest
 
 from tap_trello.paging import id_second
+from tests.conftest import tap_config
 from tests.helpers import SyncResult, run_tap
 
 if TYPE_CHECKING:
@@ -20,8 +21,6 @@ ADDED_FIELDS = {"board_id", "card_id"}
 
 @pytest.fixture(scope="module")
 def full_sync(workspace: Workspace, emulator) -> SyncResult:
-    from tests.conftest import tap_config
-
     return run_tap(tap_config(workspace, emulator))
 
 
