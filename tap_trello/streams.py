@@ -48,6 +48,10 @@ class BoardsStream(TrelloStream):
 
     @override
     def get_records(self, context: Context | None) -> Iterable[dict]:
+        return self.known_fields(self.board_rows(context))
+
+    def board_rows(self, context: Context | None) -> Iterator[dict]:
+        """The boards, from wherever the settings say."""
         board_ids = self.config.get("board_ids") or []
         organization_ids = self.config.get("organization_ids") or []
         if not board_ids and not organization_ids:
@@ -98,6 +102,10 @@ class OrganizationsStream(TrelloStream):
 
     @override
     def get_records(self, context: Context | None) -> Iterable[dict]:
+        return self.known_fields(self.organization_rows(context))
+
+    def organization_rows(self, context: Context | None) -> Iterator[dict]:
+        """The workspaces, all or those the settings name."""
         organization_ids = self.config.get("organization_ids") or []
         if not organization_ids:
             yield from self.request_records(context)
@@ -124,7 +132,7 @@ class BoardChildStream(TrelloStream):
     @override
     def get_records(self, context: Context | None) -> Iterable[dict]:
         try:
-            yield from self.board_records(t.cast("Context", context))
+            yield from self.known_fields(self.board_records(t.cast("Context", context)))
         except BoardUnavailableError as exc:
             self.logger.warning("%s; skipping its %s", exc, self.name)
             # Keep the board's previous bookmark: its rows were not all emitted.
@@ -407,6 +415,12 @@ class CardsStream(NewestFirstStream, IncrementalBoardStream):
         return self.card_params()
 
     @override
+    def board_records(self, context: Context) -> Iterator[dict]:
+        for card in self.page_rows(context):
+            card.pop("checklists", None)  # asked for the checklist streams only
+            yield card
+
+    @override
     def group_key(self, row: dict) -> int:
         return id_second(row["id"])
 
@@ -429,7 +443,6 @@ class CardsStream(NewestFirstStream, IncrementalBoardStream):
 
     @override
     def post_process(self, row: Record, context: Context | None = None) -> Record | None:
-        row.pop("checklists", None)  # asked for the checklist streams only
         bookmark = self.bookmark(context)
         if bookmark and (row.get("dateLastActivity") or "") <= bookmark:
             return None

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.conftest import tap_config
-from tests.helpers import SyncResult, catalog_selecting, run_tap
+from tests.helpers import SyncResult, catalog_selecting, parse_messages, run_cli, run_tap
 
 if TYPE_CHECKING:
     from tests.emulator import Workspace
@@ -146,3 +146,21 @@ def test_attachments_alone_page_the_cards_without_emitting_them(make_emulator) -
     ]
     assert_once(result, "attachments", expected)
     assert server.count("/1/members/me/boards") == 1
+
+
+def test_fields_trello_adds_later_are_dropped_with_one_warning(make_emulator) -> None:
+    workspace, _, config = make_emulator(**SMALL)
+    for board_list in workspace.lists.values():
+        board_list["brandNewField"] = {"nested": True}
+    run = run_cli(config)
+    assert run.returncode == 0, run.stderr[-2000:]
+    result = parse_messages(run.stdout)
+    assert len(result.records["lists"]) == sum(
+        len(workspace.board_lists(b)) for b in workspace.visible_board_ids()
+    )
+    assert not any("brandNewField" in row for row in result.records["lists"])
+    warnings = [line for line in run.stderr.splitlines() if "does not declare" in line]
+    assert len(warnings) == 1
+    assert (
+        "Trello sent lists fields this tap does not declare; dropped: brandNewField" in warnings[0]
+    )
