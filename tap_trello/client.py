@@ -18,10 +18,13 @@ from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.streams import RESTStream
 from typing_extensions import override
 
+from tap_trello.schemas import SCHEMAS
+
 if t.TYPE_CHECKING:
     from collections.abc import Generator, Iterable, Iterator
 
     from backoff.types import Details
+    from singer_sdk import Tap
     from singer_sdk.helpers.types import Context
     from singer_sdk.pagination import BaseAPIPaginator
 
@@ -123,11 +126,18 @@ def retry_after_seconds(response: requests.Response | None) -> float | None:
 class TrelloStream(RESTStream[t.Any]):
     """Base stream: owns the base URL, auth, throttle, retries and error wording."""
 
+    #: Every Trello object has an id.
+    primary_keys: t.ClassVar[tuple[str, ...]] = ("id",)  # type: ignore[misc]
     #: Trello endpoints that are not paged answer in one request.
     records_jsonpath = "$[*]"
     #: Trello already sends JSON types, and conforming every value was a third of the
     #: tap's CPU: :meth:`known_fields` drops top-level fields the schema lacks instead.
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
+
+    def __init__(self, tap: Tap, **kwargs: t.Any) -> None:
+        """A stream of ``tap`` whose schema is the one named like the stream."""
+        kwargs.setdefault("schema", SCHEMAS[self.name])
+        super().__init__(tap, **kwargs)
 
     @property
     @override

@@ -16,7 +16,6 @@ from tap_trello.paging import (
     second_to_iso,
     shift_iso,
 )
-from tap_trello.schemas import SCHEMAS
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -34,8 +33,6 @@ class BoardsStream(TrelloStream):
 
     name = "boards"
     path = "/members/me/boards"
-    primary_keys = ("id",)
-    schema = SCHEMAS["boards"]
 
     @property
     def include_closed(self) -> bool:
@@ -93,8 +90,6 @@ class OrganizationsStream(TrelloStream):
 
     name = "organizations"
     path = "/members/me/organizations"
-    primary_keys = ("id",)
-    schema = SCHEMAS["organizations"]
 
     @override
     def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:
@@ -176,8 +171,6 @@ class CustomFieldsStream(BoardResourceStream):
     """Custom field definitions of a board, with their options."""
 
     name = "custom_fields"
-    primary_keys = ("id",)
-    schema = SCHEMAS["custom_fields"]
     nested_params: t.ClassVar[dict[str, str]] = {"customFields": "true"}
     nested_key = "customFields"
 
@@ -186,8 +179,6 @@ class BoardMembershipsStream(BoardResourceStream):
     """Who is on a board and as what (admin, normal, observer), deactivated or not."""
 
     name = "board_memberships"
-    primary_keys = ("id",)
-    schema = SCHEMAS["board_memberships"]
     nested_params: t.ClassVar[dict[str, str]] = {"memberships": "all"}
     nested_key = "memberships"
 
@@ -196,8 +187,6 @@ class ListsStream(BoardResourceStream):
     """Lists of a board, archived ones included unless ``include_closed`` is false."""
 
     name = "lists"
-    primary_keys = ("id",)
-    schema = SCHEMAS["lists"]
     nested_params: t.ClassVar[dict[str, str]] = {"lists": "all"}
     nested_key = "lists"
 
@@ -206,8 +195,6 @@ class LabelsStream(BoardResourceStream):
     """Labels of a board (Trello's default of 50 is lifted)."""
 
     name = "labels"
-    primary_keys = ("id",)
-    schema = SCHEMAS["labels"]
     nested_params: t.ClassVar[dict[str, str]] = {"labels": "all", "labels_limit": "1000"}
     nested_key = "labels"
 
@@ -216,8 +203,6 @@ class MembersStream(BoardResourceStream):
     """Members of the boards, each emitted once per run however many boards share them."""
 
     name = "members"
-    primary_keys = ("id",)
-    schema = SCHEMAS["members"]
     # Members are not per board: no board_id, and no per-board state.
     state_partitioning_keys: t.ClassVar[list[str]] = []  # type: ignore[misc]
     nested_params: t.ClassVar[dict[str, str]] = {"members": "all", "member_fields": "all"}
@@ -394,9 +379,7 @@ class CardsStream(NewestFirstStream, IncrementalBoardStream):
 
     name = "cards"
     path = "/boards/{board_id}/cards"
-    primary_keys = ("id",)
     replication_key = "dateLastActivity"
-    schema = SCHEMAS["cards"]
 
     def card_params(self) -> dict[str, str]:
         """Parameters shared by every card request."""
@@ -458,9 +441,7 @@ class ActionsStream(NewestFirstStream, IncrementalBoardStream):
 
     name = "actions"
     path = "/boards/{board_id}/actions"
-    primary_keys = ("id",)
     replication_key = "date"
-    schema = SCHEMAS["actions"]
 
     def wanted_action_types(self) -> set[str] | None:
         """The action types this stream emits (None: all)."""
@@ -581,8 +562,6 @@ class ChecklistsStream(CardChecklistStream):
     """Checklists of a board's cards, with their check items."""
 
     name = "checklists"
-    primary_keys = ("id",)
-    schema = SCHEMAS["checklists"]
 
     @override
     def derive(self, source_row: dict) -> Iterator[dict]:
@@ -594,8 +573,6 @@ class CheckItemsStream(CardChecklistStream):
     """The checklists' items, one record each."""
 
     name = "check_items"
-    primary_keys = ("id",)
-    schema = SCHEMAS["check_items"]
 
     @override
     def derive(self, source_row: dict) -> Iterator[dict]:
@@ -608,8 +585,6 @@ class CardCustomFieldItemsStream(DerivedStream):
     """Each card's custom field values, from the card pages (``customFieldItems=true``)."""
 
     name = "card_custom_field_items"
-    primary_keys = ("id",)
-    schema = SCHEMAS["card_custom_field_items"]
     source_name = "cards"
 
     @override
@@ -622,8 +597,6 @@ class AttachmentsStream(DerivedStream):
     """Each card's attachments (metadata only), from the card pages (``attachments=true``)."""
 
     name = "attachments"
-    primary_keys = ("id",)
-    schema = SCHEMAS["attachments"]
     source_name = "cards"
 
     @override
@@ -636,9 +609,7 @@ class DeletedCardsStream(DerivedStream, IncrementalBoardStream):
     """Cards deleted from a board, from its ``deleteCard`` actions, so a warehouse can drop them."""
 
     name = "deleted_cards"
-    primary_keys = ("id",)
     replication_key = "date_deleted"
-    schema = SCHEMAS["deleted_cards"]
     source_name = "actions"
     action_type = "deleteCard"
 
