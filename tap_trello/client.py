@@ -21,7 +21,7 @@ from typing_extensions import override
 from tap_trello.schemas import SCHEMAS
 
 if t.TYPE_CHECKING:
-    from collections.abc import Generator, Iterable, Iterator
+    from collections.abc import Callable, Generator, Iterable, Iterator
 
     from backoff.types import Details
     from singer_sdk import Tap
@@ -36,6 +36,15 @@ RATE_WINDOW_MARGIN_S = 0.25
 MAX_RETRY_WAIT_S = 60.0
 
 _PAYLOAD_ATTR = "_trello_payload"
+
+# A list answer is checked whole but kept as raw items, decoded one by one as they are
+# used: a page never exists twice in memory, and items nobody wants are never built.
+_BODY = msgspec.json.Decoder(t.Union[list[msgspec.Raw], dict[str, t.Any]])  # noqa: UP007
+_ITEM = msgspec.json.Decoder()
+
+
+class _IdOnly(msgspec.Struct):
+    id: str
 
 
 class TrelloError(Exception):
@@ -108,8 +117,17 @@ class ThrottledSession(requests.Session):
 
 
 def payload(response: requests.Response) -> t.Any:
-    """The decoded JSON body of a validated response (decoded once, then cached)."""
+    """The JSON body of a validated response: a dict, or a list of raw items."""
     return getattr(response, _PAYLOAD_ATTR)
+
+
+def decode_items(
+    items: Iterable[msgspec.Raw], keep_id: Callable[[str], bool] | None = None
+) -> Iterator[dict[str, t.Any]]:
+    """The items of a list answer, only those whose id ``keep_id`` accepts if given."""
+    for item in items:
+        if keep_id is None or keep_id(msgspec.json.decode(item, type=_IdOnly).id):
+            yield _ITEM.decode(item)
 
 
 def retry_after_seconds(response: requests.Response | None) -> float | None:
@@ -215,7 +233,7 @@ class TrelloStream(RESTStream[t.Any]):
         if status >= HTTPStatus.BAD_REQUEST:
             raise self.client_error(response)
         try:
-            setattr(response, _PAYLOAD_ATTR, msgspec.json.decode(response.content))
+            setattr(response, _PAYLOAD_ATTR, _BODY.decode(response.content))
         except msgspec.DecodeError as exc:
             path = urlparse(response.url).path
             kind = response.headers.get("Content-Type", "no content type")
@@ -236,11 +254,16 @@ class TrelloStream(RESTStream[t.Any]):
 
     @override
     def parse_response(self, response: requests.Response) -> Iterable[dict]:
+        yield from decode_items(self.list_payload(response))
+
+    @staticmethod
+    def list_payload(response: requests.Response) -> list[msgspec.Raw]:
+        """The items of an answer that must be a list."""
         body = payload(response)
         if not isinstance(body, list):
-            msg = f"Trello answered GET {urlparse(response.url).path} with {type(body).__name__}"
+            msg = f"Trello answered GET {urlparse(response.url).path} with an object"
             raise TrelloError(msg + ", expected a list")
-        yield from body
+        return body
 
     def known_fields(self, rows: Iterable[dict]) -> Iterator[dict]:
         """``rows`` without top-level fields the schema does not declare (said once)."""
@@ -262,6 +285,24 @@ class TrelloStream(RESTStream[t.Any]):
 
     def fetch(self, path: str, params: dict[str, t.Any], context: Context | None) -> t.Any:
         """GET ``path`` (relative to the base URL) with retries; return the JSON body."""
+        body = payload(self.fetch_response(path, params, context))
+        return list(decode_items(body)) if isinstance(body, list) else body
+
+    def fetch_items(
+        self,
+        path: str,
+        params: dict[str, t.Any],
+        context: Context | None,
+        keep_id: Callable[[str], bool],
+    ) -> Iterator[dict]:
+        """GET a list; decode only the items whose id ``keep_id`` accepts."""
+        response = self.fetch_response(path, params, context)
+        return decode_items(self.list_payload(response), keep_id)
+
+    def fetch_response(
+        self, path: str, params: dict[str, t.Any], context: Context | None
+    ) -> requests.Response:
+        """GET ``path`` (relative to the base URL) with retries."""
         request = self.build_prepared_request(
             method="GET",
             url=f"{self.url_base}{path}",
@@ -272,7 +313,7 @@ class TrelloStream(RESTStream[t.Any]):
             counter.with_context(context)
             response = self.request_decorator(self._request)(request, context)
             counter.increment()
-        return payload(response)
+        return response
 
     def fetch_named(self, path: str, params: dict[str, t.Any], what: str) -> t.Any:
         """Like :meth:`fetch`, for an object the settings name: a 4xx says so clearly."""

@@ -417,12 +417,17 @@ class CardsStream(NewestFirstStream, IncrementalBoardStream):
 
     @override
     def split_group(self, context: Context, key: int) -> Iterator[dict]:
-        # Bulk-created cards sharing one second: read them list by list instead.
+        # Bulk-created cards sharing one second: read them list by list instead, building
+        # only the cards of that second (a list's other cards stay raw bytes).
         board_id = context["board_id"]
         lists = self.fetch(f"/boards/{board_id}/lists", {"filter": "all", "fields": "id"}, context)
         for board_list in lists:
-            cards = self.fetch(f"/lists/{board_list['id']}/cards", self.card_params(), context)
-            yield from (card for card in cards if id_second(card["id"]) == key)
+            yield from self.fetch_items(
+                f"/lists/{board_list['id']}/cards",
+                self.card_params(),
+                context,
+                keep_id=lambda card_id: id_second(card_id) == key,
+            )
 
     @override
     def post_process(self, row: Record, context: Context | None = None) -> Record | None:
