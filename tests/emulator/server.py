@@ -916,15 +916,19 @@ class EmulatorServer:
         bid = self._board(bid)
         return _dumps(self.ws.board_custom_fields(bid))
 
-    def _list(self, lid: str) -> dict[str, Any]:
-        if not is_object_id(lid):
+    def _on_visible_board(self, records: dict[str, dict[str, Any]], oid: str) -> dict[str, Any]:
+        """A list or card by id, with Trello's 400 / 404 / 401 answers."""
+        if not is_object_id(oid):
             raise _ApiError(400, "invalid id")
-        lst = self.ws.lists.get(lid)
-        if lst is None:
+        record = records.get(oid)
+        if record is None:
             raise _ApiError(404, _NOT_FOUND)
-        if not self.ws.is_visible(lst["idBoard"]):
+        if not self.ws.is_visible(record["idBoard"]):
             raise _ApiError(401, "unauthorized permission requested")
-        return lst
+        return record
+
+    def _list(self, lid: str) -> dict[str, Any]:
+        return self._on_visible_board(self.ws.lists, lid)
 
     def _h_list(self, req: Request, lid: str) -> bytes:
         return _dumps(_project(self._list(lid), _fields(req.args.get("fields"), None)))
@@ -940,14 +944,7 @@ class EmulatorServer:
         return self._cards_json(cards, req.args)
 
     def _card(self, cid: str) -> dict[str, Any]:
-        if not is_object_id(cid):
-            raise _ApiError(400, "invalid id")
-        card = self.ws.cards.get(cid)
-        if card is None:
-            raise _ApiError(404, _NOT_FOUND)
-        if not self.ws.is_visible(card["idBoard"]):
-            raise _ApiError(401, "unauthorized permission requested")
-        return card
+        return self._on_visible_board(self.ws.cards, cid)
 
     def _h_card_attachments(self, req: Request, cid: str) -> bytes:
         return _dumps(self.ws.card_attachments.get(self._card(cid)["id"], []))
