@@ -182,6 +182,11 @@ class TrelloStream(RESTStream[t.Any]):
     def timeout(self) -> int:
         return int(self.config.get("request_timeout", 60))
 
+    @property
+    def include_closed(self) -> bool:
+        """Whether archived boards, lists and cards are extracted too."""
+        return bool(self.config.get("include_closed", True))
+
     @override
     def get_new_paginator(self) -> BaseAPIPaginator[t.Any] | None:
         # Trello sends no paging links; streams that page say how in paging.py.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import typing as t
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -33,11 +34,6 @@ class BoardsStream(TrelloStream):
 
     name = "boards"
     path = "/members/me/boards"
-
-    @property
-    def include_closed(self) -> bool:
-        """Whether archived boards, lists and cards are extracted too."""
-        return bool(self.config.get("include_closed", True))
 
     @override
     def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:
@@ -141,7 +137,9 @@ class BoardChildStream(TrelloStream):
     def client_error(self, response: requests.Response) -> Exception:
         error = super().client_error(response)
         if isinstance(error, FatalAPIError) and response.status_code in {401, 404}:
-            board_id = self.context["board_id"] if self.context else "?"
+            # From the URL: this may run for another stream's board, or in a fetch thread.
+            in_path = re.search(r"/boards/([^/?]+)", response.url)
+            board_id = in_path.group(1) if in_path else (self.context or {}).get("board_id")
             msg = f"Board {board_id} is no longer available ({response.status_code})"
             return BoardUnavailableError(msg)
         return error
@@ -383,9 +381,8 @@ class CardsStream(NewestFirstStream, IncrementalBoardStream):
 
     def card_params(self) -> dict[str, str]:
         """Parameters shared by every card request."""
-        include_closed = self.config.get("include_closed", True)
         params = {
-            "filter": "all" if include_closed else "open",
+            "filter": "all" if self.include_closed else "open",
             "customFieldItems": "true",
             "attachments": "true",
         }
