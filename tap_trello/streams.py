@@ -14,9 +14,15 @@ from tap_trello.paging import (
     PAGE_SIZE,
     NewestFirstPaginator,
     id_second,
+    iso_ms,
+    parse_iso,
     second_to_iso,
     shift_iso,
 )
+
+#: Paging a list's rest in two windows at once costs one more request; it pays when
+#: that rest is long.
+WINDOW_SPLIT_MIN_PAGES = 8
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -226,9 +232,6 @@ class NewestFirstStream(BoardChildStream):
     selected streams whose ``source_name`` is this stream's name.
     """
 
-    _pager: NewestFirstPaginator
-    _board_context: Context
-
     def group_key(self, row: dict) -> GroupKey:
         """The grain at which Trello compares this list's ``before`` cursor."""
         raise NotImplementedError
@@ -262,7 +265,6 @@ class NewestFirstStream(BoardChildStream):
 
     def page_rows(self, context: Context) -> Iterable[dict]:
         """Every row of the board's pages, handing each to the derived streams."""
-        self._board_context = context
         derived = self.derived_streams()
         spools = t.cast("TapTrello", self._tap).spools
         spools.open(context["board_id"], [stream.name for stream in derived])
@@ -276,61 +278,117 @@ class NewestFirstStream(BoardChildStream):
     def board_records(self, context: Context) -> Iterable[dict]:
         return self.page_rows(context)
 
+    def window_split(
+        self,
+        context: Context,  # noqa: ARG002
+        first_page: list[dict],  # noqa: ARG002
+    ) -> tuple[str, str] | None:
+        """Where to cut the rest of a long list in two windows read at once, or None.
+
+        Returns the ``before`` of the older window and the ``since`` of the newer one.
+        """
+        return None
+
     @override
     def request_records(self, context: Context | None) -> Iterator[dict]:
-        """The SDK's paging loop, fetching the next page while this one is emitted.
+        """The SDK's paging loop, with the next page fetched while this one is emitted.
 
-        A sync's pace is set by Trello's rate limit and latency: overlapping the wait
-        for page N+1 with the work on page N keeps the tap near that floor.
+        A sync's pace is set by Trello's latency and rate limit, and a list's pages form a
+        chain (each ``before`` comes from the page just read). So the next page is always
+        on its way while rows are emitted, and a list long enough is cut in two time
+        windows paged side by side.
         """
-        paginator = self.get_new_paginator()
+        board = t.cast("Context", context)
         fetch = self.request_decorator(self._request)
         with (
             self.get_http_request_counter() as counter,
-            ThreadPoolExecutor(max_workers=1, thread_name_prefix=self.name) as pool,
+            ThreadPoolExecutor(max_workers=2, thread_name_prefix=self.name) as pool,
         ):
             counter.with_context(context)
-            request = self._prepare_request(context=context, page=paginator)
-            pending: Future[requests.Response] | None = pool.submit(fetch, request, context)
-            while pending is not None:
-                response = pending.result()
-                counter.increment()
-                self.update_sync_costs(request, response, context)
-                rows = list(self.parse_response(response))
-                paginator.advance(response)
-                pending = None
-                if not paginator.finished:
-                    request = self._prepare_request(context=context, page=paginator)
-                    pending = pool.submit(fetch, request, context)
-                yield from rows
 
-    @override
-    def get_new_paginator(self) -> NewestFirstPaginator:
-        self._pager = NewestFirstPaginator(
-            self.group_key, self.cursor_including, self.cursor_excluding, PAGE_SIZE
-        )
-        return self._pager
+            def chain(window: dict[str, str]) -> tuple[NewestFirstPaginator, Iterator[list]]:
+                pager = self.get_new_paginator()
+                pages = self._page_chain(
+                    board, pager, window, pool=pool, fetch=fetch, counter=counter
+                )
+                return pager, pages
 
-    @override
-    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict:
-        params = self.list_params(t.cast("Context", context))
-        params["limit"] = PAGE_SIZE
-        if next_page_token:
-            params["before"] = next_page_token
-        return params
+            newest_window: dict[str, str] = {}
+            newest_pager, newest = chain(newest_window)
+            first_page = next(newest)
+            yield from first_page
+            chains = [newest]
+            cut = None if newest_pager.finished else self.window_split(board, first_page)
+            if cut is not None:
+                older_before, newer_since = cut
+                newest_window["since"] = newer_since
+                # A page already on its way may reach below the cut: the older window has it.
+                chains = [
+                    ([row for row in page if self.group_key(row) > newer_since] for page in newest),
+                    chain({"before": older_before})[1],
+                ]
+            while chains:
+                for pages in list(chains):
+                    page = next(pages, None)
+                    if page is None:
+                        chains.remove(pages)
+                    else:
+                        yield from page
 
-    @override
-    def parse_response(self, response: requests.Response) -> Iterator[dict]:
-        yield from self._pager.admit(list(super().parse_response(response)))
-        if self._pager.split_key is not None:
-            context = self._board_context
+    def _page_chain(  # noqa: PLR0913
+        self,
+        context: Context,
+        pager: NewestFirstPaginator,
+        window: dict[str, str],
+        *,
+        pool: ThreadPoolExecutor,
+        fetch: t.Callable[..., requests.Response],
+        counter: t.Any,
+    ) -> Iterator[list[dict]]:
+        """The pages of one ``before`` chain, each next one requested before yielding."""
+
+        def next_request() -> requests.PreparedRequest:
+            params = {**self.list_params(context), "limit": PAGE_SIZE, **window}
+            if pager.current_value:
+                params["before"] = pager.current_value
+            return self.build_prepared_request(
+                method="GET", url=self.get_url(context), params=params, headers=self.http_headers
+            )
+
+        request = next_request()
+        pending: Future[requests.Response] | None = pool.submit(fetch, request, context)
+        while pending is not None:
+            response = pending.result()
+            counter.increment()
+            self.update_sync_costs(request, response, context)
+            rows = self._admit(context, pager, response)
+            pager.advance(response)
+            pending = None
+            if not pager.finished:
+                request = next_request()
+                pending = pool.submit(fetch, request, context)
+            yield rows
+
+    def _admit(
+        self, context: Context, pager: NewestFirstPaginator, response: requests.Response
+    ) -> list[dict]:
+        """The rows of a page not emitted yet, and of its group if it cannot be split."""
+        rows = pager.admit(list(self.parse_response(response)))
+        if pager.split_key is not None:
             self.logger.info(
                 "Board %s: a full page of %s shares one %s; fetching that group apart",
                 context["board_id"],
                 self.name,
-                "second" if isinstance(self._pager.split_key, int) else "millisecond",
+                "second" if isinstance(pager.split_key, int) else "millisecond",
             )
-            yield from self._pager.admit_split(self.split_group(context, self._pager.split_key))
+            rows.extend(pager.admit_split(self.split_group(context, pager.split_key)))
+        return rows
+
+    @override
+    def get_new_paginator(self) -> NewestFirstPaginator:
+        return NewestFirstPaginator(
+            self.group_key, self.cursor_including, self.cursor_excluding, PAGE_SIZE
+        )
 
 
 class ActionsConsumer(t.Protocol):
@@ -472,6 +530,23 @@ class ActionsStream(NewestFirstStream, IncrementalBoardStream):
     @override
     def group_key(self, row: dict) -> str:
         return str(row["date"])
+
+    @override
+    def window_split(self, context: Context, first_page: list[dict]) -> tuple[str, str] | None:
+        # Estimate the pages left from the time the first page spans; cut the rest of
+        # the history (back to the bookmark, or the board's creation) in halves.
+        dates = [str(row["date"]) for row in first_page]
+        newest, oldest = parse_iso(max(dates)), parse_iso(min(dates))
+        since = self.list_params(context).get("since")
+        created = second_to_iso(id_second(context["board_id"]))
+        start = parse_iso(since or created)
+        page_span = newest - oldest
+        if start >= oldest or page_span.total_seconds() <= 0:
+            return None
+        if (oldest - start) / page_span < WINDOW_SPLIT_MIN_PAGES:
+            return None
+        cut = iso_ms(start + (oldest - start) / 2)
+        return shift_iso(cut, 1), cut
 
     @override
     def cursor_including(self, key: str) -> str:
