@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import typing as t
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import datetime, timezone
 
 from singer_sdk.exceptions import FatalAPIError
 from typing_extensions import override
@@ -20,9 +21,10 @@ from tap_trello.paging import (
     shift_iso,
 )
 
-#: Paging a list's rest in two windows at once costs one more request; it pays when
-#: that rest is long.
-WINDOW_SPLIT_MIN_PAGES = 8
+#: Paging the rest of a long list in time windows side by side costs at most one more
+#: request a window: one window per this many pages left.
+WINDOW_MIN_PAGES = 8
+MAX_EXTRA_WINDOWS = 3
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -278,16 +280,33 @@ class NewestFirstStream(BoardChildStream):
     def board_records(self, context: Context) -> Iterable[dict]:
         return self.page_rows(context)
 
-    def window_split(
-        self,
-        context: Context,  # noqa: ARG002
-        first_page: list[dict],  # noqa: ARG002
-    ) -> tuple[str, str] | None:
-        """Where to cut the rest of a long list in two windows read at once, or None.
+    def key_seconds(self, key: GroupKey) -> float:
+        """A group key as Unix seconds."""
+        raise NotImplementedError
 
-        Returns the ``before`` of the older window and the ``since`` of the newer one.
+    def seconds_key(self, seconds: float) -> GroupKey:
+        """The group key of a moment."""
+        raise NotImplementedError
+
+    def window_cuts(self, context: Context, first_page: list[dict]) -> list[GroupKey]:
+        """Keys (newest first) that cut the rest of a long list in windows read at once.
+
+        The pages left are estimated from the time the first page spans, back to where
+        the list starts (``since``, or the board's creation); one more window per
+        ``WINDOW_MIN_PAGES`` of them, at most ``MAX_EXTRA_WINDOWS``.
         """
-        return None
+        keys = [self.group_key(row) for row in first_page]
+        newest, oldest = self.key_seconds(max(keys)), self.key_seconds(min(keys))
+        since = self.list_params(context).get("since")
+        start = parse_iso(since).timestamp() if since else id_second(context["board_id"])
+        if newest <= oldest or start >= oldest:
+            return []
+        extra = min(
+            MAX_EXTRA_WINDOWS, int((oldest - start) / (newest - oldest) // WINDOW_MIN_PAGES)
+        )
+        step = (oldest - start) / (extra + 1)
+        cuts = {self.seconds_key(oldest - step * i) for i in range(1, extra + 1)}
+        return sorted((cut for cut in cuts if cut < min(keys)), reverse=True)
 
     @override
     def request_records(self, context: Context | None) -> Iterator[dict]:
@@ -295,14 +314,14 @@ class NewestFirstStream(BoardChildStream):
 
         A sync's pace is set by Trello's latency and rate limit, and a list's pages form a
         chain (each ``before`` comes from the page just read). So the next page is always
-        on its way while rows are emitted, and a list long enough is cut in two time
-        windows paged side by side.
+        on its way while rows are emitted, and a long list is cut in time windows paged
+        side by side.
         """
         board = t.cast("Context", context)
         fetch = self.request_decorator(self._request)
         with (
             self.get_http_request_counter() as counter,
-            ThreadPoolExecutor(max_workers=2, thread_name_prefix=self.name) as pool,
+            ThreadPoolExecutor(1 + MAX_EXTRA_WINDOWS, thread_name_prefix=self.name) as pool,
         ):
             counter.with_context(context)
 
@@ -318,15 +337,18 @@ class NewestFirstStream(BoardChildStream):
             first_page = next(newest)
             yield from first_page
             chains = [newest]
-            cut = None if newest_pager.finished else self.window_split(board, first_page)
-            if cut is not None:
-                older_before, newer_since = cut
-                newest_window["since"] = newer_since
-                # A page already on its way may reach below the cut: the older window has it.
+            cuts = [] if newest_pager.finished else self.window_cuts(board, first_page)
+            if cuts:
+                newest_window["since"] = self.cursor_excluding(cuts[0])
+                # A page already on its way may reach below the cut: the next window has it.
                 chains = [
-                    ([row for row in page if self.group_key(row) > newer_since] for page in newest),
-                    chain({"before": older_before})[1],
+                    ([row for row in page if self.group_key(row) > cuts[0]] for page in newest)
                 ]
+                for upper, lower in zip(cuts, [*cuts[1:], None], strict=True):
+                    window = {"before": self.cursor_including(upper)}
+                    if lower is not None:
+                        window["since"] = self.cursor_excluding(lower)
+                    chains.append(chain(window)[1])
             while chains:
                 for pages in list(chains):
                     page = next(pages, None)
@@ -463,6 +485,14 @@ class CardsStream(NewestFirstStream, IncrementalBoardStream):
         return id_second(row["id"])
 
     @override
+    def key_seconds(self, key: int) -> float:
+        return float(key)
+
+    @override
+    def seconds_key(self, seconds: float) -> int:
+        return int(seconds)
+
+    @override
     def cursor_including(self, key: int) -> str:
         return second_to_iso(key + 1)
 
@@ -532,21 +562,12 @@ class ActionsStream(NewestFirstStream, IncrementalBoardStream):
         return str(row["date"])
 
     @override
-    def window_split(self, context: Context, first_page: list[dict]) -> tuple[str, str] | None:
-        # Estimate the pages left from the time the first page spans; cut the rest of
-        # the history (back to the bookmark, or the board's creation) in halves.
-        dates = [str(row["date"]) for row in first_page]
-        newest, oldest = parse_iso(max(dates)), parse_iso(min(dates))
-        since = self.list_params(context).get("since")
-        created = second_to_iso(id_second(context["board_id"]))
-        start = parse_iso(since or created)
-        page_span = newest - oldest
-        if start >= oldest or page_span.total_seconds() <= 0:
-            return None
-        if (oldest - start) / page_span < WINDOW_SPLIT_MIN_PAGES:
-            return None
-        cut = iso_ms(start + (oldest - start) / 2)
-        return shift_iso(cut, 1), cut
+    def key_seconds(self, key: str) -> float:
+        return parse_iso(key).timestamp()
+
+    @override
+    def seconds_key(self, seconds: float) -> str:
+        return iso_ms(datetime.fromtimestamp(seconds, tz=timezone.utc))
 
     @override
     def cursor_including(self, key: str) -> str:
