@@ -24,7 +24,7 @@ from tap_trello.paging import (
 #: Paging the rest of a long list in time windows side by side costs at most one more
 #: request a window: one window per this many pages left.
 WINDOW_MIN_PAGES = 8
-MAX_EXTRA_WINDOWS = 3
+MAX_EXTRA_WINDOWS = 1
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable, Iterator

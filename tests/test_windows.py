@@ -55,19 +55,19 @@ def test_a_short_history_is_one_chain(make_emulator) -> None:
     assert not any("since" in e.query for e in pages)
 
 
-def test_many_cards_are_read_in_several_windows(make_emulator) -> None:
+def test_many_cards_are_read_in_windows_too(make_emulator) -> None:
     workspace, server, config = make_emulator(
         {"latency_s": 0.02}, seed=53, boards=2, cards=20000, actions=300, bulk=False
     )
     big = workspace.big_board_id
     cards = workspace.board_cards(big)
     pages_left = len(cards) / 1000 - 1
-    assert pages_left >= 16  # two more windows
+    assert pages_left >= 16  # enough for more windows than the one allowed
     result = run_tap(config, catalog=catalog_selecting(config, {"cards"}))
     emitted = Counter(row["id"] for row in result.records["cards"] if row["board_id"] == big)
     assert [i for i, n in emitted.items() if n > 1] == []
     assert set(emitted) == {c["id"] for c in cards}
     pages = [e for e in server.log if e.path == f"/1/boards/{big}/cards"]
     windows = {e.query.get("since") for e in pages}
-    assert len(windows) == 3  # the newest window and two older ones, the last without since
-    assert len(pages) <= math.ceil(len(cards) / 1000) + 2
+    assert len(windows) == 2  # the newest window (since the cut) and the older one
+    assert len(pages) <= math.ceil(len(cards) / 1000) + 1
