@@ -553,3 +553,9 @@ def test_mutations() -> None:
         assert cards[2]["id"] in {c["id"] for c in get(f"/boards/{bid}/cards/closed")}
         board = ws.add_board(name="Fresh")
         assert board["id"] in [b["id"] for b in get("/members/me/boards")]
+
+
+def test_small_boards_with_more_lists_than_cards_generate() -> None:
+    # Board-level actions (createList, addMemberToBoard) index lists and members, not cards.
+    small = Workspace.generate(seed=1, boards=4, cards=300, actions=500)
+    assert sum(len(small.board_cards(b)) for b in small.visible_board_ids()) > 0

@@ -1123,7 +1123,7 @@ class Workspace:
                     "list": {"id": g["idList"], "name": self.lists[g["idList"]]["name"]},
                     "card": {"id": g["id"], "idShort": g["idShort"], "shortLink": g["shortLink"]},
                 }
-            if ci >= 0 and data.get("card", {}).get("id") == card_ids[ci]:
+            if 0 <= ci < n_total and data.get("card", {}).get("id") == card_ids[ci]:
                 last_ms[ci] = max(last_ms[ci], date_ms)
                 if atype == "commentCard":
                     comments[ci] += 1
