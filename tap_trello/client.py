@@ -146,8 +146,8 @@ class TrelloStream(RESTStream[t.Any]):
 
     #: Every Trello object has an id.
     primary_keys: t.ClassVar[tuple[str, ...]] = ("id",)  # type: ignore[misc]
-    #: Trello endpoints that are not paged answer in one request.
-    records_jsonpath = "$[*]"
+    #: Set once a stream has said that Trello sent fields its schema lacks.
+    _warned_unknown_fields = False
     #: Trello already sends JSON types, and conforming every value was a third of the
     #: tap's CPU: :meth:`known_fields` drops top-level fields the schema lacks instead.
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
@@ -285,8 +285,6 @@ class TrelloStream(RESTStream[t.Any]):
                         ", ".join(sorted(unknown)),
                     )
             yield row
-
-    _warned_unknown_fields = False
 
     def fetch(self, path: str, params: dict[str, t.Any], context: Context | None) -> t.Any:
         """GET ``path`` (relative to the base URL) with retries; return the JSON body."""

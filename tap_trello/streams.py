@@ -139,7 +139,7 @@ class BoardChildStream(TrelloStream):
 
     def board_records(self, context: Context) -> Iterable[dict]:
         """The records of one board."""
-        return self.request_records(context)
+        raise NotImplementedError
 
     @override
     def client_error(self, response: requests.Response) -> Exception:
@@ -161,6 +161,10 @@ class BoardResourceStream(BoardChildStream):
     nested_params: t.ClassVar[dict[str, str]] = {}
     #: The key of the nested board object that holds this stream's records.
     nested_key: t.ClassVar[str] = ""
+
+    def board_call_params(self) -> dict[str, str]:
+        """What this stream adds to the nested board call."""
+        return self.nested_params
 
     def reads_nested_call(self) -> bool:
         """Whether this run takes the stream's rows from the nested board call."""
@@ -193,8 +197,11 @@ class ListsStream(BoardResourceStream):
     """Lists of a board, archived ones included unless ``include_closed`` is false."""
 
     name = "lists"
-    nested_params: t.ClassVar[dict[str, str]] = {"lists": "all"}
     nested_key = "lists"
+
+    @override
+    def board_call_params(self) -> dict[str, str]:
+        return {"lists": "all" if self.include_closed else "open"}
 
 
 class LabelsStream(BoardResourceStream):
@@ -582,8 +589,8 @@ class ActionsStream(NewestFirstStream, IncrementalBoardStream):
         # More than a page of actions in one millisecond: page through it by number.
         params = self.list_params(context)
         params.update(limit=PAGE_SIZE, before=shift_iso(key, 1), since=shift_iso(key, -1))
+        path = f"/boards/{context['board_id']}/actions"
         for page_number in range(1000):
-            path = f"/boards/{context['board_id']}/actions"
             page = self.fetch(path, {**params, "page": page_number}, context)
             yield from page
             if len(page) < PAGE_SIZE:

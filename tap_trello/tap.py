@@ -204,13 +204,7 @@ class TapTrello(Tap):
     def start_date(self) -> str | None:
         """``start_date`` in Trello's timestamp format, or None."""
         value = self.config.get("start_date")
-        return self.trello_timestamp(value) if value else None
-
-    @staticmethod
-    def trello_timestamp(value: t.Any) -> str:
-        """Any ISO 8601 value as Trello writes timestamps (UTC, ms, ``Z``)."""
-        moment = pendulum.parse(str(value), strict=False)
-        return iso_ms(t.cast("t.Any", moment))
+        return iso_ms(t.cast("t.Any", pendulum.parse(str(value), strict=False))) if value else None
 
     def nested_board_params(self) -> dict[str, str]:
         """Nested-resource parameters of every selected board-level stream."""
@@ -221,9 +215,7 @@ class TapTrello(Tap):
                 and stream.selected
                 and stream.reads_nested_call()
             ):
-                params.update(stream.nested_params)
-        if not self.config.get("include_closed", True) and "lists" in params:
-            params["lists"] = "open"
+                params.update(stream.board_call_params())
         return params
 
     def remember_board_details(self, details: dict[str, t.Any]) -> None:
