@@ -15,6 +15,7 @@ from tests.helpers import SyncResult, run_tap
 if TYPE_CHECKING:
     from tests.emulator import Workspace
 
+SEVEN_STREAMS = ["boards", "lists", "labels", "members", "checklists", "cards", "actions"]
 # Fields the tap adds to Trello's objects.
 ADDED_FIELDS = {"board_id", "card_id"}
 
@@ -57,9 +58,7 @@ def test_data_set_exercises_paging(workspace: Workspace) -> None:
     assert max(actions_per_second.values()) >= 500
 
 
-@pytest.mark.parametrize(
-    "stream", ["boards", "lists", "labels", "members", "checklists", "cards", "actions"]
-)
+@pytest.mark.parametrize("stream", SEVEN_STREAMS)
 def test_every_record_exactly_once(
     stream: str, full_sync: SyncResult, workspace: Workspace
 ) -> None:
@@ -71,9 +70,7 @@ def test_every_record_exactly_once(
     assert len(full_sync.records[stream]) == len(expected)
 
 
-@pytest.mark.parametrize(
-    "stream", ["boards", "lists", "labels", "members", "checklists", "cards", "actions"]
-)
+@pytest.mark.parametrize("stream", SEVEN_STREAMS)
 def test_records_are_complete_and_valid(
     stream: str, full_sync: SyncResult, workspace: Workspace
 ) -> None:

@@ -1776,56 +1776,49 @@ class Workspace:
                 out.append(action)
             return out
 
+    def _edit_card(
+        self,
+        card_id: str,
+        sec: int,
+        changes: dict[str, Any],
+        old: dict[str, Any],
+        also: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Apply ``changes`` (and ``also``) to a card with the updateCard action Trello logs."""
+        cur = self.cards[card_id]
+        lst = self.lists[cur["idList"]]
+        action = self._append_action(
+            cur["idBoard"],
+            "updateCard",
+            {
+                "card": {**self._card_ref[card_id], **changes},
+                "old": old,
+                "board": self._board_ref[cur["idBoard"]],
+                "list": {"id": lst["id"], "name": lst["name"]},
+            },
+            sec,
+            _ri(self._rng, 0, 999),
+        )
+        new = dict(cur, **changes, **(also or {}), dateLastActivity=action["date"])
+        self._replace_card(new)
+        return new
+
     def touch_card(self, card_id: str) -> dict[str, Any]:
         """Edit a card's description: new dateLastActivity and an updateCard action."""
         with self.lock:
             cur = self.cards[card_id]
             sec = self._tick()
             desc = f"Edited at tick {sec - END_S} ✏️"
-            lst = self.lists[cur["idList"]]
-            action = self._append_action(
-                cur["idBoard"],
-                "updateCard",
-                {
-                    "card": {**self._card_ref[card_id], "desc": desc},
-                    "old": {"desc": cur["desc"]},
-                    "board": self._board_ref[cur["idBoard"]],
-                    "list": {"id": lst["id"], "name": lst["name"]},
-                },
-                sec,
-                _ri(self._rng, 0, 999),
-            )
-            new = dict(
-                cur,
-                desc=desc,
-                descData={"emoji": {}},
-                dateLastActivity=action["date"],
-                badges=dict(cur["badges"], description=True),
-            )
-            self._replace_card(new)
-            return new
+            also = {
+                "descData": {"emoji": {}},
+                "badges": dict(cur["badges"], description=True),
+            }
+            return self._edit_card(card_id, sec, {"desc": desc}, {"desc": cur["desc"]}, also)
 
     def archive_card(self, card_id: str) -> dict[str, Any]:
         """Archive (close) a card: updateCard action with data.old.closed=false."""
         with self.lock:
-            cur = self.cards[card_id]
-            sec = self._tick()
-            lst = self.lists[cur["idList"]]
-            action = self._append_action(
-                cur["idBoard"],
-                "updateCard",
-                {
-                    "card": {**self._card_ref[card_id], "closed": True},
-                    "old": {"closed": False},
-                    "board": self._board_ref[cur["idBoard"]],
-                    "list": {"id": lst["id"], "name": lst["name"]},
-                },
-                sec,
-                _ri(self._rng, 0, 999),
-            )
-            new = dict(cur, closed=True, dateLastActivity=action["date"])
-            self._replace_card(new)
-            return new
+            return self._edit_card(card_id, self._tick(), {"closed": True}, {"closed": False})
 
     def delete_card(self, card_id: str) -> dict[str, Any]:
         """Delete a card; returns the deleteCard action."""
