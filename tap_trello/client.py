@@ -28,6 +28,8 @@ if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
     from singer_sdk.pagination import BaseAPIPaginator
 
+    from tap_trello.run import SyncRun
+
 DEFAULT_API_URL = "https://api.trello.com/1"
 RATE_WINDOW_S = 10.0
 # Requests leave the client a little before Trello sees them; keep a margin so that
@@ -141,11 +143,15 @@ def retry_after_seconds(response: requests.Response | None) -> float | None:
         return None
 
 
+class _HasRun(t.Protocol):
+    run: SyncRun
+
+
 class TrelloStream(RESTStream[t.Any]):
     """Base stream: owns the base URL, auth, throttle, retries and error wording."""
 
     #: Every Trello object has an id.
-    primary_keys: t.ClassVar[tuple[str, ...]] = ("id",)  # type: ignore[misc]
+    primary_keys: t.ClassVar[tuple[str, ...]] = ("id",)
     #: Set once a stream has said that Trello sent fields its schema lacks.
     _warned_unknown_fields = False
     #: Trello already sends JSON types, and conforming every value was a third of the
@@ -156,6 +162,8 @@ class TrelloStream(RESTStream[t.Any]):
         """A stream of ``tap`` whose schema is the one named like the stream."""
         kwargs.setdefault("schema", SCHEMAS[self.name])
         super().__init__(tap, **kwargs)
+        #: What the run shares: session, spools, the nested board call, ``start_date``.
+        self.run: SyncRun = t.cast("_HasRun", tap).run
 
     @property
     @override
@@ -175,7 +183,7 @@ class TrelloStream(RESTStream[t.Any]):
     @override
     def requests_session(self) -> requests.Session:
         # One throttled session for the whole tap: Trello's limit is per token.
-        return t.cast("t.Any", self._tap).session
+        return self.run.session
 
     @property
     @override
@@ -186,6 +194,10 @@ class TrelloStream(RESTStream[t.Any]):
     def include_closed(self) -> bool:
         """Whether archived boards, lists and cards are extracted too."""
         return bool(self.config.get("include_closed", True))
+
+    def nested_board_params(self) -> dict[str, str]:
+        """What this stream adds to the nested board call (``/boards/{id}?…``) if any."""
+        return {}
 
     @override
     def get_new_paginator(self) -> BaseAPIPaginator[t.Any] | None:
@@ -258,7 +270,7 @@ class TrelloStream(RESTStream[t.Any]):
         return FatalAPIError(self.response_error_message(response))
 
     @override
-    def parse_response(self, response: requests.Response) -> Iterable[dict]:
+    def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:
         yield from decode_items(self.list_payload(response))
 
     @staticmethod
@@ -270,7 +282,7 @@ class TrelloStream(RESTStream[t.Any]):
             raise TrelloError(msg + ", expected a list")
         return body
 
-    def known_fields(self, rows: Iterable[dict]) -> Iterator[dict]:
+    def known_fields(self, rows: Iterable[dict[str, t.Any]]) -> Iterator[dict[str, t.Any]]:
         """``rows`` without top-level fields the schema does not declare (said once)."""
         declared = self.schema["properties"].keys()
         for row in rows:
@@ -297,7 +309,7 @@ class TrelloStream(RESTStream[t.Any]):
         params: dict[str, t.Any],
         context: Context | None,
         keep_id: Callable[[str], bool],
-    ) -> Iterator[dict]:
+    ) -> Iterator[dict[str, t.Any]]:
         """GET a list; decode only the items whose id ``keep_id`` accepts."""
         response = self.fetch_response(path, params, context)
         return decode_items(self.list_payload(response), keep_id)

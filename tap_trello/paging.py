@@ -6,101 +6,154 @@ objects that share the grain of the oldest item on a page are cut in two by a na
 ``before=<oldest>``: the rest of them are never returned. Here every full page asks
 again from just after its oldest grain, so that whole group comes back, and ids
 already emitted are skipped. A full page that is a single group cannot be split by
-time at all: the stream fetches that group another way (``split_group``) and paging
+time at all: the caller fetches that group another way (``split_group``) and paging
 goes on strictly before it.
+
+A long list is also cut in time windows paged side by side (:func:`window_cuts`,
+:func:`windows`), because each page's cursor comes from the page before it and the
+chain, not the rate limit, would otherwise set the pace.
 """
 
 from __future__ import annotations
 
 import typing as t
-from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass
 
 from singer_sdk.pagination import BaseAPIPaginator
 from typing_extensions import override
 
+from tap_trello.timestamps import id_second, iso_ms, parse_iso, second_to_iso, shift_iso
+
 if t.TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Iterator
+    from concurrent.futures import Future
 
     import requests
 
 PAGE_SIZE = 1000
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+#: Paging the rest of a long list in time windows side by side costs at most one more
+#: request a window: one window per this many pages left.
+WINDOW_MIN_PAGES = 8
+MAX_EXTRA_WINDOWS = 1
 
 GroupKey: t.TypeAlias = t.Any  # an int (id second) or an ISO string (date)
 
 
-def id_second(object_id: str) -> int:
-    """The creation second of a Trello object: the first 4 bytes of its ObjectId."""
-    return int(object_id[:8], 16)
+class Grain(t.Protocol):
+    """The grain at which Trello compares a list's cursor, and cursors at that grain."""
+
+    @property
+    def unit(self) -> str:
+        """How a log line names one group ("second", "millisecond")."""
+
+    def key(self, row: dict[str, t.Any]) -> GroupKey:
+        """The group of a row."""
+
+    def including(self, key: GroupKey) -> str:
+        """A ``before`` value that keeps the whole group ``key``."""
+
+    def excluding(self, key: GroupKey) -> str:
+        """A ``before`` (or ``since``) value just outside the group ``key``."""
+
+    def seconds(self, key: GroupKey) -> float:
+        """The group as Unix seconds."""
+
+    def at(self, seconds: float) -> GroupKey:
+        """The group of a moment."""
 
 
-def iso_ms(moment: datetime) -> str:
-    """Trello's own timestamp format: UTC, milliseconds, ``Z``."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+@dataclass(frozen=True)
+class IdSecond:
+    """Objects grouped by the creation second in their id (cards: Trello pages by id)."""
+
+    unit: str = "second"
+
+    def key(self, row: dict[str, t.Any]) -> int:
+        """The creation second of the row's id."""
+        return id_second(row["id"])
+
+    def including(self, key: int) -> str:
+        """Everything before the next second."""
+        return second_to_iso(key + 1)
+
+    def excluding(self, key: int) -> str:
+        """Everything before this second."""
+        return second_to_iso(key)
+
+    def seconds(self, key: int) -> float:
+        """The second itself."""
+        return float(key)
+
+    def at(self, seconds: float) -> int:
+        """The whole second of a moment."""
+        return int(seconds)
 
 
-def parse_iso(value: str) -> datetime:
-    """Parse an ISO 8601 timestamp as Trello writes it (``Z`` suffix included)."""
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+@dataclass(frozen=True)
+class DateMillisecond:
+    """Objects grouped by the millisecond of their ``date`` (actions)."""
 
+    unit: str = "millisecond"
 
-def second_to_iso(second: int) -> str:
-    """The ISO timestamp of a Unix second."""
-    return iso_ms(_EPOCH + timedelta(seconds=second))
+    def key(self, row: dict[str, t.Any]) -> str:
+        """The row's date, as Trello writes it (sortable as text)."""
+        return str(row["date"])
 
+    def including(self, key: str) -> str:
+        """Everything before the next millisecond."""
+        return shift_iso(key, 1)
 
-def shift_iso(value: str, milliseconds: int) -> str:
-    """``value`` moved by a number of milliseconds, in Trello's format."""
-    return iso_ms(parse_iso(value) + timedelta(milliseconds=milliseconds))
+    def excluding(self, key: str) -> str:
+        """Everything before this millisecond."""
+        return key
+
+    def seconds(self, key: str) -> float:
+        """The date as Unix seconds."""
+        return parse_iso(key).timestamp()
+
+    def at(self, seconds: float) -> str:
+        """The millisecond of a moment, in Trello's format."""
+        return iso_ms(seconds)
 
 
 class NewestFirstPaginator(BaseAPIPaginator[str | None]):
     """Walks a newest-first list with ``before`` cursors; see the module docstring.
 
-    The stream feeds each page through :meth:`admit` (from ``parse_response``), which
-    returns the rows not emitted yet and decides the next cursor.
+    Each page goes through :meth:`admit`, which returns the rows not emitted yet and
+    decides the next cursor.
     """
 
-    def __init__(
-        self,
-        group_key: Callable[[dict], GroupKey],
-        cursor_including: Callable[[GroupKey], str],
-        cursor_excluding: Callable[[GroupKey], str],
-        page_size: int = PAGE_SIZE,
-    ) -> None:
-        """Page by ``group_key``; cursors select groups up to and including/excluding one."""
+    def __init__(self, grain: Grain, page_size: int = PAGE_SIZE) -> None:
+        """Page at ``grain``, ``page_size`` rows a call."""
         super().__init__(start_value=None)
-        self._group_key = group_key
-        self._cursor_including = cursor_including
-        self._cursor_excluding = cursor_excluding
+        self.grain = grain
         self.page_size = page_size
         self._next_cursor: str | None = None
         self._emitted_in_group: set[str] = set()
-        #: Set when the last page was one unsplittable group: the stream must fetch it.
+        #: Set when the last page was one unsplittable group: the caller must fetch it.
         self.split_key: GroupKey | None = None
 
-    def admit(self, page: list[dict]) -> list[dict]:
+    def admit(self, page: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
         """Rows of ``page`` not emitted before; also decides the next cursor."""
         fresh = [row for row in page if row["id"] not in self._emitted_in_group]
         self.split_key = None
         if len(page) < self.page_size:
             self._next_cursor = None
             return fresh
-        keys = [self._group_key(row) for row in page]
+        keys = [self.grain.key(row) for row in page]
         oldest = min(keys)
         if oldest == max(keys):
             self.split_key = oldest
-            self._next_cursor = self._cursor_excluding(oldest)
+            self._next_cursor = self.grain.excluding(oldest)
             self._emitted_in_group = {row["id"] for row in page}
         else:
-            self._next_cursor = self._cursor_including(oldest)
+            self._next_cursor = self.grain.including(oldest)
             self._emitted_in_group = {
                 row["id"] for row, key in zip(page, keys, strict=True) if key == oldest
             }
         return fresh
 
-    def admit_split(self, group: Iterable[dict]) -> Iterable[dict]:
+    def admit_split(self, group: Iterable[dict[str, t.Any]]) -> Iterator[dict[str, t.Any]]:
         """Rows of the fetched group that the unsplittable page did not already give."""
         for row in group:
             if row["id"] not in self._emitted_in_group:
@@ -108,10 +161,96 @@ class NewestFirstPaginator(BaseAPIPaginator[str | None]):
                 yield row
 
     @override
-    def get_next(self, response: requests.Response) -> str | None:
+    def get_next(self, response: requests.Response | None) -> str | None:
         return self._next_cursor
 
     @override
-    def continue_if_empty(self, response: requests.Response) -> bool:
+    def continue_if_empty(self, response: requests.Response | None) -> bool:
         # A page whose rows were all emitted already still moves the cursor on.
         return self._next_cursor is not None
+
+
+#: Sends one page request with these query parameters; the future gives its rows.
+FetchPage: t.TypeAlias = "Callable[[dict[str, t.Any]], Future[list[dict[str, t.Any]]]]"
+#: Every row of one group that a full page could not split, fetched another way.
+SplitGroup: t.TypeAlias = "Callable[[GroupKey], Iterable[dict[str, t.Any]]]"
+
+
+def page_chain(
+    fetch_page: FetchPage,
+    window: dict[str, str],
+    grain: Grain,
+    split_group: SplitGroup,
+    page_size: int = PAGE_SIZE,
+) -> Iterator[list[dict[str, t.Any]]]:
+    """The new rows of each page of one ``before`` chain inside ``window``.
+
+    The next page is requested before the current one is handed over, so it is on its
+    way while the caller emits.
+    """
+    pager = NewestFirstPaginator(grain, page_size)
+
+    def request() -> Future[list[dict[str, t.Any]]]:
+        params: dict[str, t.Any] = {"limit": page_size, **window}
+        if pager.current_value:
+            params["before"] = pager.current_value
+        return fetch_page(params)
+
+    pending: Future[list[dict[str, t.Any]]] | None = request()
+    while pending is not None:
+        rows = pager.admit(pending.result())
+        if pager.split_key is not None:
+            rows.extend(pager.admit_split(split_group(pager.split_key)))
+        pager.advance(t.cast("requests.Response", None))
+        pending = None if pager.finished else request()
+        yield rows
+
+
+def window_cuts(
+    grain: Grain, first_page: list[dict[str, t.Any]], start_seconds: float
+) -> list[GroupKey]:
+    """Keys (newest first) that cut the rest of a long list in windows read at once.
+
+    The pages left are estimated from the time the first page spans, back to where the
+    list starts (``start_seconds``: ``since``, or the board's creation); one more window
+    per ``WINDOW_MIN_PAGES`` of them, at most ``MAX_EXTRA_WINDOWS``.
+    """
+    if len(first_page) < PAGE_SIZE:
+        return []
+    keys = [grain.key(row) for row in first_page]
+    newest, oldest = grain.seconds(max(keys)), grain.seconds(min(keys))
+    if newest <= oldest or start_seconds >= oldest:
+        return []
+    pages_left = (oldest - start_seconds) / (newest - oldest)
+    extra = min(MAX_EXTRA_WINDOWS, int(pages_left // WINDOW_MIN_PAGES))
+    step = (oldest - start_seconds) / (extra + 1)
+    cuts = {grain.at(oldest - step * i) for i in range(1, extra + 1)}
+    return sorted((cut for cut in cuts if cut < min(keys)), reverse=True)
+
+
+def windows(grain: Grain, cuts: list[GroupKey]) -> list[dict[str, str]]:
+    """The ``before``/``since`` bounds of the windows below each cut, newest first.
+
+    Window i holds the groups from ``cuts[i]`` (included) down to ``cuts[i + 1]``
+    (excluded); the last one runs to the start of the list. Together with the newest
+    window (everything above ``cuts[0]``, see :func:`above`) they meet without gap.
+    """
+    bounds = []
+    for upper, lower in zip(cuts, [*cuts[1:], None], strict=True):
+        window = {"before": grain.including(upper)}
+        if lower is not None:
+            window["since"] = grain.excluding(lower)
+        bounds.append(window)
+    return bounds
+
+
+def above(
+    grain: Grain, cut: GroupKey, pages: Iterator[list[dict[str, t.Any]]]
+) -> Iterator[list[dict[str, t.Any]]]:
+    """The pages of the newest window without rows at or below ``cut``.
+
+    A ``since`` bound may be compared more coarsely than the grain, and a page already on
+    its way when the cut was chosen reaches below it: the next window has those rows.
+    """
+    for page in pages:
+        yield [row for row in page if grain.key(row) > cut]

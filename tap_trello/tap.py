@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import sys
 import typing as t
+from datetime import datetime  # noqa: TC003 - named in a cast
 from functools import cached_property
 from urllib.parse import urlparse
 
@@ -22,16 +23,10 @@ from singer_sdk.exceptions import (
 from singer_sdk.singerlib import SingerMessageType
 from typing_extensions import override
 
-from tap_trello.client import (
-    DEFAULT_API_URL,
-    RequestThrottle,
-    ThrottledSession,
-    TrelloError,
-    TrelloStream,
-)
-from tap_trello.paging import iso_ms
-from tap_trello.spool import SpoolRegistry
-from tap_trello.streams import STREAM_TYPES, BoardResourceStream
+from tap_trello.client import DEFAULT_API_URL, TrelloError
+from tap_trello.run import SyncRun
+from tap_trello.streams import STREAM_TYPES
+from tap_trello.timestamps import iso_ms
 
 if t.TYPE_CHECKING:
     from singer_sdk.streams import Stream
@@ -158,16 +153,11 @@ class TapTrello(Tap):
     config_jsonschema = CONFIG_SCHEMA
     message_writer_class = StateFlushingWriter
 
-    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
-        """Create the tap; one board's nested details are kept while its streams run."""
-        self._board_details: dict[str, t.Any] = {}
-        #: Rows of derived streams (attachments, deleted cards...) waiting for their turn.
-        self.spools = SpoolRegistry()
-        super().__init__(*args, **kwargs)
-
     @override
     def discover_streams(self) -> list[Stream]:
-        return [stream_type(tap=self) for stream_type in STREAM_TYPES]
+        streams = [stream_type(tap=self) for stream_type in STREAM_TYPES]
+        self.run.streams = {stream.name: stream for stream in streams}
+        return list(streams)
 
     @override
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
@@ -195,40 +185,15 @@ class TapTrello(Tap):
         return errors
 
     @cached_property
-    def session(self) -> ThrottledSession:
-        """The one HTTP session of the run, throttled at ``max_requests_per_10s``."""
-        limit = int(self.config.get("max_requests_per_10s", 90))
-        return ThrottledSession(RequestThrottle(limit))
-
-    @cached_property
-    def start_date(self) -> str | None:
-        """``start_date`` in Trello's timestamp format, or None."""
-        value = self.config.get("start_date")
-        return iso_ms(t.cast("t.Any", pendulum.parse(str(value), strict=False))) if value else None
-
-    def nested_board_params(self) -> dict[str, str]:
-        """Nested-resource parameters of every selected board-level stream."""
-        params: dict[str, str] = {}
-        for stream in self.streams.values():
-            if (
-                isinstance(stream, BoardResourceStream)
-                and stream.selected
-                and stream.reads_nested_call()
-            ):
-                params.update(stream.board_call_params())
-        return params
-
-    def remember_board_details(self, details: dict[str, t.Any]) -> None:
-        """Keep one board's nested details for its streams (only the latest board)."""
-        self._board_details = {details["id"]: details}
-
-    def board_details(self, stream: TrelloStream, board_id: str) -> dict[str, t.Any]:
-        """The nested board object: one request per board for all its selected streams."""
-        if board_id not in self._board_details:
-            params = {"fields": "id", **self.nested_board_params()}
-            details = stream.fetch(f"/boards/{board_id}", params, {"board_id": board_id})
-            self.remember_board_details({**details, "id": board_id})
-        return self._board_details[board_id]
+    def run(self) -> SyncRun:
+        """What this run's streams share: session, spools, nested board call, start date."""
+        start_date = self.config.get("start_date")
+        return SyncRun(
+            max_requests_per_10s=int(self.config.get("max_requests_per_10s", 90)),
+            start_date=iso_ms(t.cast("datetime", pendulum.parse(str(start_date), strict=False)))
+            if start_date
+            else None,
+        )
 
 
 EXPECTED_FAILURES = (
@@ -241,16 +206,29 @@ EXPECTED_FAILURES = (
 )
 
 
+def root_cause(exc: BaseException) -> BaseException:
+    """What an aborted sync was aborted by.
+
+    The first link of the chain that is not an abort, or the last abort when the chain
+    holds nothing else (cycles included).
+    """
+    seen = {id(exc)}
+    cause = exc
+    while isinstance(cause, (AbortedSyncFailedException, AbortedSyncPausedException)):
+        inner = cause.__cause__ or cause.__context__
+        if inner is None or id(inner) in seen:
+            break
+        seen.add(id(inner))
+        cause = inner
+    return cause
+
+
 def main() -> None:
     """Run the tap; an expected failure ends it with one line and exit code 1."""
     try:
         TapTrello.cli()
     except EXPECTED_FAILURES as exc:
-        cause: BaseException = exc
-        while isinstance(cause, (AbortedSyncFailedException, AbortedSyncPausedException)):
-            cause = cause.__cause__ or cause.__context__ or cause
-            if cause is exc:
-                break
+        cause = root_cause(exc)
         message = " ".join(str(cause).split()) or type(cause).__name__
         if isinstance(cause, RetriableAPIError):
             message = f"gave up after retries: {message}"

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from singer_sdk.exceptions import AbortedSyncFailedException, AbortedSyncPausedException
 
+from tap_trello.client import TrelloError
+from tap_trello.tap import TapTrello, main, root_cause
 from tests.emulator import FaultConfig
 from tests.helpers import parse_messages, run_cli
 
@@ -133,3 +136,38 @@ def test_failure_mid_sync_keeps_what_was_emitted(small) -> None:
         "replication_key_value" not in p
         for p in result.state["bookmarks"]["actions"].get("partitions", [])
     )
+
+
+def _aborted_by(inner: BaseException | None) -> AbortedSyncFailedException:
+    try:
+        try:
+            if inner is not None:
+                raise inner
+            raise AbortedSyncPausedException
+        except BaseException as exc:
+            raise AbortedSyncFailedException("Sync operation aborted") from exc
+    except AbortedSyncFailedException as outer:
+        return outer
+
+
+def test_root_cause_ends_for_every_chain() -> None:
+    # An abort caused by an abort with no cause: the loop used to spin forever here.
+    nested = _aborted_by(None)
+    assert isinstance(root_cause(nested), AbortedSyncPausedException)
+    real = TrelloError("Board abc is gone")
+    assert root_cause(_aborted_by(real)) is real
+    # A cycle ends too.
+    first, second = AbortedSyncFailedException("a"), AbortedSyncPausedException("b")
+    first.__cause__, second.__cause__ = second, first
+    assert root_cause(first) in {first, second}
+
+
+def test_main_reports_an_abort_chain_in_one_line(monkeypatch, capsys) -> None:
+    def abort() -> None:
+        raise _aborted_by(TrelloError("Trello rejected the API key or token"))
+
+    monkeypatch.setattr(TapTrello, "cli", abort)
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    assert exit_info.value.code == 1
+    assert capsys.readouterr().err == ("tap-trello: error: Trello rejected the API key or token\n")

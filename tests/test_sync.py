@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import jsonschema
 import pytest
 
-from tap_trello.paging import id_second
+from tap_trello.timestamps import id_second
 from tests.conftest import tap_config
 from tests.helpers import SyncResult, run_tap
 

@@ -6,7 +6,7 @@ import math
 from collections import Counter
 from itertools import pairwise
 
-from tap_trello.paging import shift_iso
+from tap_trello.timestamps import shift_iso
 from tests.helpers import catalog_selecting, run_tap
 
 LONG = {"seed": 51, "boards": 2, "cards": 300, "actions": 14000, "bulk": False}

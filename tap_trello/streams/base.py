@@ -1,0 +1,263 @@
+"""The shapes every board stream takes: per-board child, nested call, paged, derived.
+
+Every stream below the boards is synced once per board and keeps its state by
+``board_id`` only. Each concrete stream picks one of these bases and says only what is
+particular to its object.
+"""
+
+from __future__ import annotations
+
+import re
+import typing as t
+from concurrent.futures import ThreadPoolExecutor
+
+from singer_sdk.exceptions import FatalAPIError
+from typing_extensions import override
+
+from tap_trello.client import BoardUnavailableError, TrelloStream
+from tap_trello.paging import MAX_EXTRA_WINDOWS, above, page_chain, window_cuts, windows
+from tap_trello.timestamps import id_second, parse_iso
+
+if t.TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
+    from concurrent.futures import Future
+
+    import requests
+    from singer_sdk.helpers.types import Context
+
+    from tap_trello.paging import Grain, GroupKey
+
+Row: t.TypeAlias = dict[str, t.Any]
+
+
+class BoardChildStream(TrelloStream):
+    """A stream synced once per board; its state is partitioned by board id only.
+
+    Its parent, the boards stream, is wired in ``streams/__init__.py``.
+    """
+
+    state_partitioning_keys: t.ClassVar[list[str]] = ["board_id"]
+
+    @override
+    def preprocess_context(self, context: Context) -> Context:
+        # A fresh, minimal context: state is keyed by exactly this.
+        return {"board_id": context["board_id"]}
+
+    @override
+    def get_records(self, context: Context | None) -> Iterable[Row]:
+        try:
+            yield from self.known_fields(self.board_records(t.cast("Context", context)))
+        except BoardUnavailableError as exc:
+            self.logger.warning("%s; skipping its %s", exc, self.name)
+            # Keep the board's previous bookmark: its rows were not all emitted.
+            self.get_context_state(context).pop("progress_markers", None)
+
+    def board_records(self, context: Context) -> Iterable[Row]:
+        """The records of one board."""
+        raise NotImplementedError
+
+    @override
+    def client_error(self, response: requests.Response) -> Exception:
+        error = super().client_error(response)
+        if isinstance(error, FatalAPIError) and response.status_code in {401, 404}:
+            # From the URL: this may run for another stream's board, or in a fetch thread.
+            in_path = re.search(r"/boards/([^/?]+)", response.url)
+            board_id = in_path.group(1) if in_path else (self.context or {}).get("board_id")
+            msg = f"Board {board_id} is no longer available ({response.status_code})"
+            return BoardUnavailableError(msg)
+        return error
+
+
+class BoardResourceStream(BoardChildStream):
+    """An object list that comes with the one nested board call (``/boards/{id}?…``)."""
+
+    path = "/boards/{board_id}"
+    #: Parameters this stream adds to the nested board call.
+    nested_params: t.ClassVar[dict[str, str]] = {}
+    #: The key of the nested board object that holds this stream's records.
+    nested_key: t.ClassVar[str] = ""
+
+    def reads_nested_call(self) -> bool:
+        """Whether this run takes the stream's rows from the nested board call."""
+        return True
+
+    @override
+    def nested_board_params(self) -> dict[str, str]:
+        return dict(self.nested_params) if self.reads_nested_call() else {}
+
+    @override
+    def board_records(self, context: Context) -> Iterable[Row]:
+        return self.run.board_details(self, context).get(self.nested_key) or []
+
+
+class IncrementalBoardStream(BoardChildStream):
+    """A board stream with a per-board bookmark that the SDK keeps for it."""
+
+    is_sorted = False  # newest first, or in no order at all
+
+    def bookmark(self, context: Context | None) -> str | None:
+        """The replication value of the last complete run for this board."""
+        value = self.get_context_state(context).get("replication_key_value")
+        return str(value) if value else None
+
+    def oldest_wanted(self, context: Context | None) -> str | None:
+        """Rows at or before this are not wanted: the bookmark, or ``start_date``."""
+        return max(filter(None, (self.bookmark(context), self.run.start_date)), default=None)
+
+    def is_new(self, value: str | None, context: Context | None) -> bool:
+        """Whether a row whose replication value is ``value`` is still to be emitted."""
+        bookmark = self.bookmark(context)
+        if bookmark and (value or "") <= bookmark:
+            return False
+        start_date = self.run.start_date
+        return not (start_date and (value or "") < start_date)
+
+
+class DerivedStream(BoardChildStream):
+    """Rows found inside another stream's pages: no request of its own.
+
+    When the source stream is selected it runs first for each board and spools these
+    rows; otherwise this stream pages the source itself, without emitting it.
+    """
+
+    #: The stream whose page rows contain this stream's rows.
+    source_name: t.ClassVar[str]
+
+    def derive(self, source_row: Row) -> Iterable[Row]:
+        """This stream's rows inside one row of the source."""
+        raise NotImplementedError
+
+    @override
+    def board_records(self, context: Context) -> Iterable[Row]:
+        spool = self.run.spools.take(context["board_id"], self.name)
+        if spool is None:
+            source = t.cast("NewestFirstStream", self.run.streams[self.source_name])
+            for _ in source.page_rows(context):
+                pass
+            spool = self.run.spools.take(context["board_id"], self.name)
+        return spool.drain() if spool is not None else []
+
+
+class _PendingPage:
+    """A page request in flight; its rows are read in the caller's thread."""
+
+    def __init__(
+        self, future: Future[requests.Response], finish: Callable[[requests.Response], list[Row]]
+    ) -> None:
+        self._future = future
+        self._finish = finish
+
+    def result(self) -> list[Row]:
+        return self._finish(self._future.result())
+
+
+class NewestFirstStream(BoardChildStream):
+    """A board list Trello pages newest first, 1000 a call (see paging.py).
+
+    It is also the source of derived streams: every row of its pages is handed to the
+    selected streams whose ``source_name`` is this stream's name.
+    """
+
+    #: The grain at which Trello compares this list's cursor.
+    grain: t.ClassVar[Grain]
+
+    def list_params(self, context: Context) -> dict[str, t.Any]:
+        """Query parameters of every page, besides ``limit`` and ``before``."""
+        raise NotImplementedError
+
+    def split_group(self, context: Context, key: GroupKey) -> Iterable[Row]:
+        """Every row of group ``key``, fetched without time paging."""
+        raise NotImplementedError
+
+    def derived_streams(self) -> list[DerivedStream]:
+        """The selected streams that take their rows from this stream's pages."""
+        return [
+            stream
+            for stream in self.run.streams.values()
+            if isinstance(stream, DerivedStream)
+            and stream.source_name == self.name
+            and stream.selected
+        ]
+
+    def page_rows(self, context: Context) -> Iterator[Row]:
+        """Every row of the board's pages, handing each to the derived streams."""
+        derived = self.derived_streams()
+        spools = self.run.spools
+        spools.open(context["board_id"], [stream.name for stream in derived])
+        for row in self.request_records(context):
+            for stream in derived:
+                for derived_row in stream.derive(row):
+                    spools.add(stream.name, derived_row)
+            yield row
+
+    @override
+    def board_records(self, context: Context) -> Iterable[Row]:
+        return self.page_rows(context)
+
+    @override
+    def request_records(self, context: Context | None) -> Iterator[Row]:
+        """The board's pages, the next one always on its way while rows are emitted.
+
+        A sync's pace is set by Trello's latency and rate limit, and a list's pages form
+        a chain (each ``before`` comes from the page just read), so a long list is also
+        cut in time windows paged side by side.
+        """
+        board = t.cast("Context", context)
+        params = self.list_params(board)
+        url = self.get_url(board)
+        send = self.request_decorator(self._request)
+        with (
+            self.get_http_request_counter() as counter,
+            ThreadPoolExecutor(1 + MAX_EXTRA_WINDOWS, thread_name_prefix=self.name) as pool,
+        ):
+            counter.with_context(board)
+
+            def fetch_page(bounds: dict[str, t.Any]) -> _PendingPage:
+                request = self.build_prepared_request(
+                    method="GET", url=url, params={**params, **bounds}, headers=self.http_headers
+                )
+
+                def finish(response: requests.Response) -> list[Row]:
+                    counter.increment()
+                    self.update_sync_costs(request, response, board)
+                    return list(self.parse_response(response))
+
+                return _PendingPage(pool.submit(send, request, board), finish)
+
+            def chain(window: dict[str, str]) -> Iterator[list[Row]]:
+                return page_chain(
+                    t.cast("t.Any", fetch_page),
+                    window,
+                    self.grain,
+                    lambda key: self._split(board, key),
+                )
+
+            # The newest window's bounds are read at each request: a cut narrows it.
+            newest_window: dict[str, str] = {}
+            newest = chain(newest_window)
+            first_page = next(newest)
+            yield from first_page
+            since = params.get("since")
+            start = parse_iso(since).timestamp() if since else id_second(board["board_id"])
+            cuts = window_cuts(self.grain, first_page, start)
+            chains = [newest]
+            if cuts:
+                newest_window["since"] = self.grain.excluding(cuts[0])
+                chains = [above(self.grain, cuts[0], newest)]
+                chains += [chain(window) for window in windows(self.grain, cuts)]
+            while chains:
+                for pages in list(chains):
+                    page = next(pages, None)
+                    if page is None:
+                        chains.remove(pages)
+                    else:
+                        yield from page
+
+    def _split(self, context: Context, key: GroupKey) -> Iterable[Row]:
+        self.logger.info(
+            "Board %s: a full page of %s shares one %s; fetching that group apart",
+            context["board_id"],
+            self.name,
+            self.grain.unit,
+        )
+        return self.split_group(context, key)

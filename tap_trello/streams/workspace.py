@@ -1,0 +1,126 @@
+"""Workspace-level streams: organizations, boards (the parent of every board stream), members."""
+
+from __future__ import annotations
+
+import typing as t
+
+from typing_extensions import override
+
+from tap_trello.client import TrelloStream
+from tap_trello.streams.base import BoardResourceStream
+
+if t.TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+    from singer_sdk.helpers.types import Context, Record
+
+
+class OrganizationsStream(TrelloStream):
+    """Workspaces the token can see, or those named by ``organization_ids``.
+
+    ``/members/me/organizations``, or ``/organizations/{id}`` for each named one.
+    """
+
+    name = "organizations"
+    path = "/members/me/organizations"
+
+    @override
+    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict[str, t.Any]:
+        return {"fields": "all"}
+
+    @override
+    def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+        return self.known_fields(self.organization_rows(context))
+
+    def organization_rows(self, context: Context | None) -> Iterator[dict[str, t.Any]]:
+        """The workspaces, all or those the settings name."""
+        organization_ids = self.config.get("organization_ids") or []
+        if not organization_ids:
+            yield from self.request_records(context)
+            return
+        for organization_id in organization_ids:
+            yield self.fetch_named(
+                f"/organizations/{organization_id}",
+                {"fields": "all"},
+                f"Workspace '{organization_id}' in organization_ids",
+            )
+
+
+class BoardsStream(TrelloStream):
+    """Boards the token can see, or those ``board_ids`` and ``organization_ids`` name.
+
+    ``/members/me/boards``; ``/boards/{id}`` (the nested call) for each named board and
+    ``/organizations/{id}/boards`` for each named workspace. Full table, every run.
+    """
+
+    name = "boards"
+    path = "/members/me/boards"
+
+    @override
+    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict[str, t.Any]:
+        return {"filter": "all" if self.include_closed else "open", "fields": "all"}
+
+    @override
+    def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
+        return self.known_fields(self.board_rows(context))
+
+    def board_rows(self, context: Context | None) -> Iterator[dict[str, t.Any]]:
+        """The boards, from wherever the settings say."""
+        board_ids = self.config.get("board_ids") or []
+        organization_ids = self.config.get("organization_ids") or []
+        if not board_ids and not organization_ids:
+            yield from self.request_records(context)
+            return
+        emitted: set[str] = set()
+        for organization_id in organization_ids:
+            for board in self.fetch_named(
+                f"/organizations/{organization_id}/boards",
+                self.get_url_params(context, None),
+                f"Workspace '{organization_id}' in organization_ids",
+            ):
+                if board["id"] not in emitted and (self.include_closed or not board["closed"]):
+                    emitted.add(board["id"])
+                    yield board
+        for board_id in board_ids:
+            # One nested call gives the board and every selected board-level object.
+            details = self.fetch_named(
+                f"/boards/{board_id}",
+                {"fields": "all", **self.run.nested_board_params()},
+                f"Board '{board_id}' in board_ids",
+            )
+            self.run.remember_board_details(details)
+            board = {
+                key: value for key, value in details.items() if key in self.schema["properties"]
+            }
+            if board["id"] not in emitted and (self.include_closed or not board["closed"]):
+                emitted.add(board["id"])
+                yield board
+
+    @override
+    def get_child_context(self, record: Record, context: Context | None) -> Context:
+        return {"board_id": record["id"]}
+
+
+class MembersStream(BoardResourceStream):
+    """Members of the boards (nested call: ``members=all``).
+
+    Each is emitted once per run, however many boards share them.
+    """
+
+    name = "members"
+    # Members are not per board: no board_id, and no per-board state.
+    state_partitioning_keys: t.ClassVar[list[str]] = []
+    nested_params: t.ClassVar[dict[str, str]] = {"members": "all", "member_fields": "all"}
+    nested_key = "members"
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        """Start a run with no member emitted."""
+        super().__init__(*args, **kwargs)
+        self._emitted: set[str] = set()
+
+    @override
+    def post_process(self, row: Record, context: Context | None = None) -> Record | None:
+        if row["id"] in self._emitted:
+            return None
+        self._emitted.add(row["id"])
+        return row
