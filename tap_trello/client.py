@@ -3,38 +3,33 @@
 from __future__ import annotations
 
 import random
-import threading
-import time
 import typing as t
-from collections import deque
 from http import HTTPStatus
 from urllib.parse import urlparse
 
 import msgspec
-import requests
 from singer_sdk.authenticators import APIKeyAuthenticator
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.streams import RESTStream
 from typing_extensions import override
 
+from tap_trello.output import IndexedStateManager, SingerOutput
 from tap_trello.schemas import SCHEMAS
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Generator, Iterable, Iterator
 
+    import requests
     from backoff.types import Details
     from singer_sdk import Tap
     from singer_sdk.helpers.types import Context
     from singer_sdk.pagination import BaseAPIPaginator
+    from singer_sdk.streams._state import StreamStateManager
 
     from tap_trello.run import SyncRun
 
 DEFAULT_API_URL = "https://api.trello.com/1"
-RATE_WINDOW_S = 10.0
-# Requests leave the client a little before Trello sees them; keep a margin so that
-# Trello's own 10-second window never counts more than the configured number.
-RATE_WINDOW_MARGIN_S = 0.25
 MAX_RETRY_WAIT_S = 60.0
 
 _PAYLOAD_ATTR = "_trello_payload"
@@ -60,62 +55,6 @@ class BoardUnavailableError(TrelloError):
 def oauth_header(api_key: str, token: str) -> str:
     """Trello's OAuth header value, which keeps both credentials out of every URL."""
     return f'OAuth oauth_consumer_key="{api_key}", oauth_token="{token}"'
-
-
-class RequestThrottle:
-    """At most ``max_requests`` requests in any sliding window, across all streams.
-
-    Trello counts requests per token over 10 seconds; a sliding log of send times is
-    the exact client-side mirror of that rule.
-    """
-
-    def __init__(self, max_requests: int, window_s: float = RATE_WINDOW_S) -> None:
-        """Allow ``max_requests`` sends per ``window_s`` seconds."""
-        self.max_requests = max(1, max_requests)
-        self.window_s = window_s + RATE_WINDOW_MARGIN_S
-        self._sent: deque[float] = deque()
-        self._paused_until = 0.0
-        self._lock = threading.Lock()
-
-    def wait(self) -> None:
-        """Block until one more request fits in the window, then record it."""
-        with self._lock:
-            while True:
-                now = time.monotonic()
-                while self._sent and now - self._sent[0] >= self.window_s:
-                    self._sent.popleft()
-                delay = self._paused_until - now
-                if len(self._sent) >= self.max_requests:
-                    delay = max(delay, self._sent[0] + self.window_s - now)
-                if delay <= 0:
-                    self._sent.append(now)
-                    return
-                time.sleep(delay)
-
-    def pause(self, seconds: float) -> None:
-        """Hold every request for ``seconds`` (Trello said the window is used up)."""
-        with self._lock:
-            self._paused_until = max(self._paused_until, time.monotonic() + seconds)
-
-
-class ThrottledSession(requests.Session):
-    """A requests session that waits for the shared throttle before every send."""
-
-    def __init__(self, throttle: RequestThrottle) -> None:
-        """Send through ``throttle``."""
-        super().__init__()
-        self.throttle = throttle
-
-    @override
-    def send(self, request: requests.PreparedRequest, **kwargs: t.Any) -> requests.Response:
-        self.throttle.wait()
-        response = super().send(request, **kwargs)
-        remaining = response.headers.get("x-rate-limit-api-token-remaining")
-        if remaining is not None and remaining.isdigit() and int(remaining) == 0:
-            interval_ms = response.headers.get("x-rate-limit-api-token-interval-ms", "")
-            wait_s = int(interval_ms) / 1000 if interval_ms.isdigit() else RATE_WINDOW_S
-            self.throttle.pause(wait_s)
-        return response
 
 
 def payload(response: requests.Response) -> t.Any:
@@ -157,6 +96,10 @@ class TrelloStream(RESTStream[t.Any]):
     #: Trello already sends JSON types, and conforming every value was a third of the
     #: tap's CPU: :meth:`known_fields` drops top-level fields the schema lacks instead.
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
+    #: Set once the stream's SCHEMA message is out: one per run, not one per board.
+    _schema_written = False
+    #: Set while the run's last word on a top-level stream is written: never skipped.
+    _final_state = False
 
     def __init__(self, tap: Tap, **kwargs: t.Any) -> None:
         """A stream of ``tap`` whose schema is the one named like the stream."""
@@ -164,6 +107,42 @@ class TrelloStream(RESTStream[t.Any]):
         super().__init__(tap, **kwargs)
         #: What the run shares: session, spools, the nested board call, ``start_date``.
         self.run: SyncRun = t.cast("_HasRun", tap).run
+
+    @property
+    @override
+    def state_manager(self) -> StreamStateManager:
+        if self._state_manager is None:
+            self._state_manager = IndexedStateManager(
+                tap_name=self.tap_name,
+                stream_name=self.name,
+                tap_state=self._tap_state,
+                state_partitioning_keys=self.state_partitioning_keys,
+                is_sorted=self.is_sorted,
+                check_sorted=self.check_sorted,
+                # A full-table board stream has nothing to resume: no state per board.
+                keep_partitions=self.replication_key is not None,
+            )
+        return self._state_manager
+
+    @override
+    def _write_schema_message(self) -> None:
+        if not self._schema_written:
+            self._schema_written = True
+            super()._write_schema_message()
+
+    @override
+    def _write_state_message(self) -> None:
+        # Linear output: a state only when the records since the last one pay for it.
+        if self._final_state or t.cast("SingerOutput", self._tap.message_writer).state_due():
+            super()._write_state_message()
+
+    @override
+    def finalize_state_progress_markers(self, state: dict[str, t.Any] | None = None) -> None:
+        self._final_state = self.parent_stream_type is None
+        try:
+            super().finalize_state_progress_markers(state)
+        finally:
+            self._final_state = False
 
     @property
     @override

@@ -10,13 +10,15 @@ from __future__ import annotations
 import typing as t
 from dataclasses import dataclass, field
 
-from tap_trello.client import RequestThrottle, ThrottledSession, TrelloStream
 from tap_trello.spool import SpoolRegistry
+from tap_trello.throttle import RequestThrottle, ThrottledSession
 
 if t.TYPE_CHECKING:
     from collections.abc import Mapping
 
     from singer_sdk.helpers.types import Context
+
+    from tap_trello.client import TrelloStream
 
 
 @dataclass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import atexit
 import sys
 import typing as t
 from datetime import datetime  # noqa: TC003 - named in a cast
@@ -13,17 +12,16 @@ import pendulum
 import requests
 from singer_sdk import Tap
 from singer_sdk import typing as th
-from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.exceptions import (
     AbortedSyncFailedException,
     AbortedSyncPausedException,
     FatalAPIError,
     RetriableAPIError,
 )
-from singer_sdk.singerlib import SingerMessageType
 from typing_extensions import override
 
 from tap_trello.client import DEFAULT_API_URL, TrelloError
+from tap_trello.output import SingerOutput
 from tap_trello.run import SyncRun
 from tap_trello.streams import STREAM_TYPES
 from tap_trello.timestamps import iso_ms
@@ -113,35 +111,6 @@ CONFIG_SCHEMA = th.PropertiesList(
 ).to_dict()
 
 
-class StateFlushingWriter(MsgSpecWriter):
-    """The SDK's msgspec writer, writing records in 64 KiB blocks instead of one by one.
-
-    Every other message (SCHEMA, STATE...) flushes the output, so a target never sees a
-    state before the records it covers; what is pending at exit is flushed too.
-    """
-
-    block_bytes = 64 * 1024
-
-    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
-        """Start with nothing pending."""
-        super().__init__(*args, **kwargs)
-        self._pending = bytearray()
-        atexit.register(self.flush)
-
-    @override
-    def write_message(self, message: t.Any) -> None:
-        self._pending += self.format_message(message)
-        if message.type != SingerMessageType.RECORD or len(self._pending) >= self.block_bytes:
-            self.flush()
-
-    def flush(self) -> None:
-        """Write out what is pending."""
-        if self._pending:
-            sys.stdout.buffer.write(self._pending)
-            self._pending.clear()
-            sys.stdout.flush()
-
-
 class SettingsError(TrelloError):
     """The settings are wrong: nothing was requested."""
 
@@ -151,7 +120,7 @@ class TapTrello(Tap):
 
     name = "tap-trello"
     config_jsonschema = CONFIG_SCHEMA
-    message_writer_class = StateFlushingWriter
+    message_writer_class = SingerOutput
 
     @override
     def discover_streams(self) -> list[Stream]:

@@ -1,0 +1,77 @@
+"""Requests paced below Trello's limit: one sliding window shared by every stream.
+
+Trello allows 100 requests per 10 s per token (300 per key) and answers 429 past it;
+the throttle keeps the whole run under ``max_requests_per_10s`` and pauses when Trello's
+own headers say the window is used up.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import typing as t
+from collections import deque
+
+import requests
+from typing_extensions import override
+
+RATE_WINDOW_S = 10.0
+# Requests leave the client a little before Trello sees them; keep a margin so that
+# Trello's own 10-second window never counts more than the configured number.
+RATE_WINDOW_MARGIN_S = 0.25
+
+
+class RequestThrottle:
+    """At most ``max_requests`` requests in any sliding window, across all streams.
+
+    Trello counts requests per token over 10 seconds; a sliding log of send times is
+    the exact client-side mirror of that rule.
+    """
+
+    def __init__(self, max_requests: int, window_s: float = RATE_WINDOW_S) -> None:
+        """Allow ``max_requests`` sends per ``window_s`` seconds."""
+        self.max_requests = max(1, max_requests)
+        self.window_s = window_s + RATE_WINDOW_MARGIN_S
+        self._sent: deque[float] = deque()
+        self._paused_until = 0.0
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        """Block until one more request fits in the window, then record it."""
+        with self._lock:
+            while True:
+                now = time.monotonic()
+                while self._sent and now - self._sent[0] >= self.window_s:
+                    self._sent.popleft()
+                delay = self._paused_until - now
+                if len(self._sent) >= self.max_requests:
+                    delay = max(delay, self._sent[0] + self.window_s - now)
+                if delay <= 0:
+                    self._sent.append(now)
+                    return
+                time.sleep(delay)
+
+    def pause(self, seconds: float) -> None:
+        """Hold every request for ``seconds`` (Trello said the window is used up)."""
+        with self._lock:
+            self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+
+
+class ThrottledSession(requests.Session):
+    """A requests session that waits for the shared throttle before every send."""
+
+    def __init__(self, throttle: RequestThrottle) -> None:
+        """Send through ``throttle``."""
+        super().__init__()
+        self.throttle = throttle
+
+    @override
+    def send(self, request: requests.PreparedRequest, **kwargs: t.Any) -> requests.Response:
+        self.throttle.wait()
+        response = super().send(request, **kwargs)
+        remaining = response.headers.get("x-rate-limit-api-token-remaining")
+        if remaining is not None and remaining.isdigit() and int(remaining) == 0:
+            interval_ms = response.headers.get("x-rate-limit-api-token-interval-ms", "")
+            wait_s = int(interval_ms) / 1000 if interval_ms.isdigit() else RATE_WINDOW_S
+            self.throttle.pause(wait_s)
+        return response
