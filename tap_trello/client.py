@@ -16,6 +16,7 @@ from typing_extensions import override
 
 from tap_trello.output import IndexedStateManager, SingerOutput
 from tap_trello.schemas import SCHEMAS
+from tap_trello.throttle import retry_after_seconds
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Generator, Iterable, Iterator
@@ -69,17 +70,6 @@ def decode_items(
     for item in items:
         if keep_id is None or keep_id(msgspec.json.decode(item, type=_IdOnly).id):
             yield _ITEM.decode(item)
-
-
-def retry_after_seconds(response: requests.Response | None) -> float | None:
-    """Seconds Trello asked us to wait, from Retry-After when it sent one."""
-    if response is None:
-        return None
-    value = response.headers.get("Retry-After", "").strip()
-    try:
-        return max(0.0, float(value)) if value else None
-    except ValueError:
-        return None
 
 
 class _HasRun(t.Protocol):
@@ -297,17 +287,34 @@ class TrelloStream(RESTStream[t.Any]):
         self, path: str, params: dict[str, t.Any], context: Context | None
     ) -> requests.Response:
         """GET ``path`` (relative to the base URL) with retries."""
-        request = self.build_prepared_request(
-            method="GET",
-            url=f"{self.url_base}{path}",
-            params=params,
-            headers=self.http_headers,
-        )
+        request = self.prepare(path, params)
         with self.get_http_request_counter() as counter:
             counter.with_context(context)
-            response = self.request_decorator(self._request)(request, context)
+            response = self.send(request, context)
             counter.increment()
         return response
+
+    def prepare(self, path: str, params: dict[str, t.Any]) -> requests.PreparedRequest:
+        """A GET of ``path`` (relative to the base URL), with auth."""
+        return self.build_prepared_request(
+            method="GET", url=f"{self.url_base}{path}", params=params, headers=self.http_headers
+        )
+
+    def send(self, request: requests.PreparedRequest, context: Context | None) -> requests.Response:
+        """Send with retries, or take the answer the run's look-ahead already asked for."""
+        if (early := self.run.prefetched(request.url)) is not None:
+            return early.result()
+        return self.send_now(request, context)
+
+    def send_now(
+        self, request: requests.PreparedRequest, context: Context | None
+    ) -> requests.Response:
+        """Send with retries, through the run's throttled session."""
+        return self.request_decorator(self._request)(request, context)
+
+    def first_requests(self, context: Context) -> list[requests.PreparedRequest]:  # noqa: ARG002
+        """Requests this stream will make first for a board, that may be sent early."""
+        return []
 
     def fetch_named(self, path: str, params: dict[str, t.Any], what: str) -> t.Any:
         """Like :meth:`fetch`, for an object the settings name: a 4xx says so clearly."""

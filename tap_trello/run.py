@@ -8,17 +8,25 @@ to the run, not to any one stream. Streams reach it through ``TrelloStream.run``
 from __future__ import annotations
 
 import typing as t
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from tap_trello.spool import SpoolRegistry
 from tap_trello.throttle import RequestThrottle, ThrottledSession
 
 if t.TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
+    import requests
     from singer_sdk.helpers.types import Context
 
     from tap_trello.client import TrelloStream
+
+
+#: Boards whose first requests are sent while an earlier board is emitted, and the
+#: threads that wait for them: a few, so memory stays bounded by a few boards' pages.
+LOOK_AHEAD_BOARDS = 3
+LOOK_AHEAD_THREADS = 6
 
 
 @dataclass
@@ -32,8 +40,13 @@ class SyncRun:
     spools: SpoolRegistry = field(default_factory=SpoolRegistry)
     #: The tap's streams by name, set once they are discovered.
     streams: Mapping[str, TrelloStream] = field(default_factory=dict)
+    #: Boards that vanished while their streams ran: not complete, not marked scanned.
+    unavailable_boards: set[str] = field(default_factory=set)
     _session: ThrottledSession | None = None
     _board_details: dict[str, dict[str, t.Any]] = field(default_factory=dict)
+    _pool: ThreadPoolExecutor | None = None
+    #: Answers asked for early, by URL, per board of the look-ahead window.
+    _early: dict[str, dict[str, Future[requests.Response]]] = field(default_factory=dict)
 
     @property
     def session(self) -> ThrottledSession:
@@ -41,6 +54,52 @@ class SyncRun:
         if self._session is None:
             self._session = ThrottledSession(RequestThrottle(self.max_requests_per_10s))
         return self._session
+
+    def look_ahead(self, board_ids: Sequence[str]) -> None:
+        """Send the first requests of these boards now, through the shared throttle.
+
+        A small board is a short chain of requests (nested call, card page, action
+        page): asked one after another, latency and not Trello's limit would set the
+        pace. Boards that left the window drop what they did not use.
+        """
+        for gone in self._early.keys() - set(board_ids):
+            for future in self._early.pop(gone).values():
+                future.cancel()
+        for board_id in board_ids:
+            if board_id in self._early:
+                continue
+            context: Context = {"board_id": board_id}
+            # Each request is sent as the stream that will read it, which words its failures.
+            first = [
+                (each, request)
+                for each in self.streams.values()
+                for request in each.first_requests(context)
+            ]
+            nested = self.nested_board_params()
+            if nested and board_id not in self._board_details:
+                reader = next(
+                    s for s in self.streams.values() if s.selected and s.nested_board_params()
+                )
+                request = reader.prepare(f"/boards/{board_id}", {"fields": "id", **nested})
+                first.append((reader, request))
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(LOOK_AHEAD_THREADS, thread_name_prefix="look-ahead")
+            self._early[board_id] = {
+                str(request.url): self._pool.submit(sender.send_now, request, context)
+                for sender, request in first
+            }
+
+    def prefetched(self, url: str | None) -> Future[requests.Response] | None:
+        """The early answer for ``url`` if the look-ahead asked for it (taken once)."""
+        for early in self._early.values():
+            if (future := early.pop(str(url), None)) is not None:
+                return future
+        return None
+
+    def close(self) -> None:
+        """Stop the look-ahead's threads."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
 
     def selected(self, name: str) -> bool:
         """Whether the stream called ``name`` is selected in this run."""
@@ -63,6 +122,6 @@ class SyncRun:
         board_id = context["board_id"]
         if board_id not in self._board_details:
             params = {"fields": "id", **self.nested_board_params()}
-            details = stream.fetch(f"/boards/{board_id}", params, context)
+            details = stream.fetch(f"/boards/{board_id}", params, context)  # as look_ahead asks
             self.remember_board_details({**details, "id": board_id})
         return self._board_details[board_id]

@@ -88,6 +88,17 @@ CONFIG_SCHEMA = th.PropertiesList(
         description="Trello action types to extract (its `filter` values). Default: all.",
     ),
     th.Property(
+        "rescan_after_hours",
+        th.NumberType,
+        default=24,
+        title="Rescan after hours",
+        description=(
+            "An incremental run skips a board whose activity date has not moved since its "
+            "last complete sync, unless that sync is older than this many hours (edits "
+            "such as a board rename do not move the date). 0 syncs every board every run."
+        ),
+    ),
+    th.Property(
         "max_requests_per_10s",
         th.IntegerType,
         default=90,

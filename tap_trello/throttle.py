@@ -11,6 +11,7 @@ import threading
 import time
 import typing as t
 from collections import deque
+from http import HTTPStatus
 
 import requests
 from typing_extensions import override
@@ -57,21 +58,64 @@ class RequestThrottle:
             self._paused_until = max(self._paused_until, time.monotonic() + seconds)
 
 
+def retry_after_seconds(response: requests.Response | None) -> float | None:
+    """Seconds Trello asked us to wait, from Retry-After when it sent one."""
+    if response is None:
+        return None
+    value = response.headers.get("Retry-After", "").strip()
+    try:
+        return max(0.0, float(value)) if value else None
+    except ValueError:
+        return None
+
+
 class ThrottledSession(requests.Session):
-    """A requests session that waits for the shared throttle before every send."""
+    """A requests session that waits for the shared throttle before every send.
+
+    Requests run side by side (pages of several boards), so it also keeps no more of
+    them on their way than Trello's headers say its window still takes, and a 429 holds
+    every sender, not only the one that got it.
+    """
 
     def __init__(self, throttle: RequestThrottle) -> None:
         """Send through ``throttle``."""
         super().__init__()
         self.throttle = throttle
+        self._budget = threading.Condition()
+        self._in_flight = 0
+        #: What Trello last said its window still takes (None: it has not said).
+        self._remaining: int | None = None
 
     @override
     def send(self, request: requests.PreparedRequest, **kwargs: t.Any) -> requests.Response:
-        self.throttle.wait()
-        response = super().send(request, **kwargs)
-        remaining = response.headers.get("x-rate-limit-api-token-remaining")
-        if remaining is not None and remaining.isdigit() and int(remaining) == 0:
-            interval_ms = response.headers.get("x-rate-limit-api-token-interval-ms", "")
-            wait_s = int(interval_ms) / 1000 if interval_ms.isdigit() else RATE_WINDOW_S
-            self.throttle.pause(wait_s)
+        with self._budget:
+            while self._remaining is not None and self._in_flight >= self._remaining:
+                self._budget.wait()
+            self._in_flight += 1
+        response: requests.Response | None = None
+        try:
+            self.throttle.wait()
+            response = super().send(request, **kwargs)
+        finally:
+            self._learn(response)
         return response
+
+    def _learn(self, response: requests.Response | None) -> None:
+        with self._budget:
+            self._in_flight -= 1
+            self._budget.notify_all()
+            if response is None:
+                return
+            remaining = response.headers.get("x-rate-limit-api-token-remaining", "")
+            if response.status_code == HTTPStatus.TOO_MANY_REQUESTS:
+                asked = retry_after_seconds(response)
+                self.throttle.pause(asked if asked is not None else 1.0)
+                # One request finds out what the next window takes.
+                self._remaining = 1
+            elif remaining.isdigit() and int(remaining) == 0:
+                interval_ms = response.headers.get("x-rate-limit-api-token-interval-ms", "")
+                wait_s = int(interval_ms) / 1000 if interval_ms.isdigit() else RATE_WINDOW_S
+                self.throttle.pause(wait_s)
+                self._remaining = 1
+            elif remaining.isdigit():
+                self._remaining = int(remaining)

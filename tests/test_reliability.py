@@ -9,11 +9,11 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
-from tests.emulator import FaultConfig
 from tests.helpers import REPO_ROOT, SyncResult, parse_messages, run_cli, run_tap
+from trello_emulator import FaultConfig
 
 if TYPE_CHECKING:
-    from tests.emulator import EmulatorServer
+    from trello_emulator import EmulatorServer
 
 SMALL = {"seed": 31, "boards": 2, "cards": 200, "actions": 300, "bulk": False}
 PAGED = {"seed": 32, "boards": 3, "cards": 2600, "actions": 3300, "bulk": True}
@@ -66,9 +66,12 @@ def test_429_is_retried_and_retry_after_is_honoured(make_emulator) -> None:
     assert len(result.records["actions"]) == sum(
         len(workspace.board_actions(b)) for b in workspace.visible_board_ids()
     )
-    for before, after in zip(server.log, server.log[1:], strict=False):
-        if before.status == 429:
-            assert after.time - before.time >= 1.0
+    # Once the tap has a 429 in hand, nothing leaves it for the second Trello asked for
+    # (requests already on their way when the 429 was answered cannot know of it).
+    for refused in (entry for entry in server.log if entry.status == 429):
+        answered = refused.time + refused.duration + 0.05
+        sent_after = [e.time for e in server.log if answered < e.time]
+        assert all(sent >= refused.time + 1.0 for sent in sent_after)
 
 
 def test_faulty_api_gives_the_same_records_and_state(make_emulator) -> None:
@@ -89,7 +92,17 @@ def test_faulty_api_gives_the_same_records_and_state(make_emulator) -> None:
     assert {"5xx", "reset", "stall", "truncated", "garbage", "short_json"} <= set(faults)
     assert record_keys(faulty) == record_keys(clean)
     assert faulty.counts() == clean.counts()
-    assert faulty.state == clean.state
+    assert without_scan_times(faulty.state) == without_scan_times(clean.state)
+
+
+def without_scan_times(state: dict) -> dict:
+    """The state, with the time each board was synced (the only part that differs) cut."""
+    state = json.loads(json.dumps(state))
+    marks = state["bookmarks"]["boards"]["board_scans"]["boards"]
+    assert marks
+    for mark in marks.values():
+        assert mark.pop("scanned_at")
+    return state
 
 
 def test_resume_from_the_last_state_after_a_kill(make_emulator, tmp_path) -> None:

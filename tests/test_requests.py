@@ -1,4 +1,7 @@
-"""The request budget (DESIGN section 4): the fewest requests that get everything."""
+"""The request budget: the fewest requests that get everything.
+
+A full sync costs 1 (boards) + B nested board calls + Σ⌈cards/1000⌉ + Σ⌈actions/1000⌉.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ import pytest
 from tests.helpers import catalog_selecting, run_tap
 
 if TYPE_CHECKING:
-    from tests.emulator import EmulatorServer, Workspace
+    from trello_emulator import EmulatorServer, Workspace
 
 # Several pages per board, no same-second bulk runs: the minimum is reachable exactly.
 PAGED = {"seed": 21, "boards": 3, "cards": 2600, "actions": 3300, "bulk": False}
@@ -119,11 +122,25 @@ def test_board_ids_fold_the_nested_call_into_the_board_request(paged) -> None:
     assert len(server.log) == 1 + len(board_ids) + cards + actions  # +1: organizations
 
 
-def test_resync_with_nothing_new_costs_one_action_request_per_board(paged) -> None:
+def test_resync_with_nothing_new_costs_two_requests(paged) -> None:
     workspace, server, config = paged
     first = run_tap(config)
     server.clear_log()
     second = run_tap(config, state=first.state)
+    # Every board's activity date is the one of its last sync: only the lists are read.
+    assert sorted(e.path for e in server.log) == [
+        "/1/members/me/boards",
+        "/1/members/me/organizations",
+    ]
+    assert set(second.records) == {"boards", "organizations"}
+    assert len(second.records["boards"]) == len(first.records["boards"])
+
+
+def test_rescan_after_zero_hours_reads_every_board_again(paged) -> None:
+    workspace, server, config = paged
+    first = run_tap(config)
+    server.clear_log()
+    second = run_tap({**config, "rescan_after_hours": 0}, state=first.state)
     assert second.records.get("actions", []) == []
     assert second.records.get("deleted_cards", []) == []
     kinds = requests_by_kind(server)

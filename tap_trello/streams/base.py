@@ -15,7 +15,7 @@ from singer_sdk.exceptions import FatalAPIError
 from typing_extensions import override
 
 from tap_trello.client import BoardUnavailableError, TrelloStream
-from tap_trello.paging import MAX_EXTRA_WINDOWS, above, page_chain, window_cuts, windows
+from tap_trello.paging import MAX_EXTRA_WINDOWS, PAGE_SIZE, above, page_chain, window_cuts, windows
 from tap_trello.timestamps import id_second, parse_iso
 
 if t.TYPE_CHECKING:
@@ -48,6 +48,7 @@ class BoardChildStream(TrelloStream):
         try:
             yield from self.known_fields(self.board_records(t.cast("Context", context)))
         except BoardUnavailableError as exc:
+            self.run.unavailable_boards.add(t.cast("Context", context)["board_id"])
             self.logger.warning("%s; skipping its %s", exc, self.name)
             # Keep the board's previous bookmark: its rows were not all emitted.
             self.get_context_state(context).pop("progress_markers", None)
@@ -127,6 +128,10 @@ class DerivedStream(BoardChildStream):
         """This stream's rows inside one row of the source."""
         raise NotImplementedError
 
+    def reads_source(self) -> bool:
+        """Whether this run takes the stream's rows from the source's pages."""
+        return True
+
     @override
     def board_records(self, context: Context) -> Iterable[Row]:
         spool = self.run.spools.take(context["board_id"], self.name)
@@ -177,6 +182,7 @@ class NewestFirstStream(BoardChildStream):
             if isinstance(stream, DerivedStream)
             and stream.source_name == self.name
             and stream.selected
+            and stream.reads_source()
         ]
 
     def page_rows(self, context: Context) -> Iterator[Row]:
@@ -195,6 +201,18 @@ class NewestFirstStream(BoardChildStream):
         return self.page_rows(context)
 
     @override
+    def first_requests(self, context: Context) -> list[requests.PreparedRequest]:
+        if not (self.selected or self.derived_streams()):
+            return []
+        params = {**self.list_params(context), "limit": PAGE_SIZE}
+        url = self.get_url(context)
+        return [
+            self.build_prepared_request(
+                method="GET", url=url, params=params, headers=self.http_headers
+            )
+        ]
+
+    @override
     def request_records(self, context: Context | None) -> Iterator[Row]:
         """The board's pages, the next one always on its way while rows are emitted.
 
@@ -205,7 +223,6 @@ class NewestFirstStream(BoardChildStream):
         board = t.cast("Context", context)
         params = self.list_params(board)
         url = self.get_url(board)
-        send = self.request_decorator(self._request)
         with (
             self.get_http_request_counter() as counter,
             ThreadPoolExecutor(1 + MAX_EXTRA_WINDOWS, thread_name_prefix=self.name) as pool,
@@ -222,7 +239,7 @@ class NewestFirstStream(BoardChildStream):
                     self.update_sync_costs(request, response, board)
                     return list(self.parse_response(response))
 
-                return _PendingPage(pool.submit(send, request, board), finish)
+                return _PendingPage(pool.submit(self.send, request, board), finish)
 
             def chain(window: dict[str, str]) -> Iterator[list[Row]]:
                 return page_chain(

@@ -131,6 +131,10 @@ class CardChecklistStream(DerivedStream, BoardResourceStream):
         return not any(self.run.selected(name) for name in CARD_PAGE_STREAMS)
 
     @override
+    def reads_source(self) -> bool:
+        return not self.reads_nested_call()
+
+    @override
     def board_records(self, context: Context) -> Iterable[Row]:
         if self.reads_nested_call():
             return self.derive({"checklists": BoardResourceStream.board_records(self, context)})

@@ -6,7 +6,9 @@ import typing as t
 
 from typing_extensions import override
 
+from tap_trello.board_scans import BoardScans
 from tap_trello.client import TrelloStream
+from tap_trello.run import LOOK_AHEAD_BOARDS
 from tap_trello.streams.base import BoardResourceStream
 
 if t.TYPE_CHECKING:
@@ -62,7 +64,47 @@ class BoardsStream(TrelloStream):
 
     @override
     def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
-        return self.known_fields(self.board_rows(context))
+        self.scans = BoardScans(
+            self.stream_state,
+            self.extracted_below(),
+            float(self.config.get("rescan_after_hours", 24)),
+        )
+        rows = self.known_fields(self.board_rows(context))
+        if self.config.get("board_ids"):
+            # Each named board is its own nested call: no list to look ahead in.
+            self._to_scan: list[str] = []
+            self._scan_position: dict[str, int] = {}
+            return rows
+        boards = list(rows)
+        self._to_scan = [board["id"] for board in boards if self.scans.needs_scan(board)]
+        self._scan_position = {board_id: i for i, board_id in enumerate(self._to_scan)}
+        return boards
+
+    def extracted_below(self) -> dict[str, t.Any]:
+        """What the streams below the boards extract: a board scanned for less is not done."""
+        return {
+            "streams": sorted(
+                child.name
+                for child in self.child_streams
+                if child.selected or child.has_selected_descendents
+            ),
+            "include_closed": self.include_closed,
+            "action_types": sorted(self.config.get("action_types") or []),
+        }
+
+    @override
+    def generate_child_contexts(
+        self, record: Record, context: Context | None
+    ) -> Iterable[Context | None]:
+        if not self.scans.needs_scan(record):
+            return  # unchanged since its last complete sync: no request at all
+        board_id = record["id"]
+        at = self._scan_position.get(board_id, len(self._to_scan))
+        self.run.look_ahead([board_id, *self._to_scan[at + 1 : at + LOOK_AHEAD_BOARDS]])
+        yield {"board_id": board_id}
+        # Resumed only once every stream below synced this board without failing.
+        if board_id not in self.run.unavailable_boards:
+            self.scans.mark_scanned(record)
 
     def board_rows(self, context: Context | None) -> Iterator[dict[str, t.Any]]:
         """The boards, from wherever the settings say."""
@@ -95,10 +137,6 @@ class BoardsStream(TrelloStream):
             if board["id"] not in emitted and (self.include_closed or not board["closed"]):
                 emitted.add(board["id"])
                 yield board
-
-    @override
-    def get_child_context(self, record: Record, context: Context | None) -> Context:
-        return {"board_id": record["id"]}
 
 
 class MembersStream(BoardResourceStream):
