@@ -14,7 +14,7 @@ $(BIN)/.installed: pyproject.toml
 
 ## demo: sync a sample workspace from the bundled Trello emulator (no account needed)
 demo: $(BIN)/.installed
-	$(BIN)/python -m tests.demo
+	$(BIN)/python -m trello_emulator.demo
 
 ## test: the whole test suite against the emulator
 test: $(BIN)/.installed

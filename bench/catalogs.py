@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from tests.emulator import EmulatorServer, Workspace
+    from trello_emulator import EmulatorServer, Workspace
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LAUNCHER = Path(__file__).resolve().parent / "singer_io_launcher.py"

@@ -15,7 +15,7 @@ from pathlib import Path
 from bench import catalogs
 from bench.report import BenchReport, WorkspaceSummary, render
 from bench.runner import TapRun, run_tap
-from tests.emulator import EmulatorServer, Workspace
+from trello_emulator import EmulatorServer, Workspace
 
 DEFAULT_CACHE = catalogs.REPO_ROOT / ".bench"
 
@@ -112,7 +112,7 @@ def summarize(ws: Workspace, seed: int, *, bulk: bool) -> WorkspaceSummary:
         actions=sum(actions.values()),
         biggest_board_cards=max(cards.values(), default=0),
         biggest_board_actions=max(actions.values(), default=0),
-        design_minimum=minimum,
+        request_minimum=minimum,
         bulk=bulk,
     )
 

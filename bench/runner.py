@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from tests.emulator import EmulatorServer
+    from trello_emulator import EmulatorServer
 
 try:  # the tap's own fast JSON decoder (singer-sdk[msgspec]); plain json otherwise
     import msgspec

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.emulator import EmulatorServer, Workspace
+from trello_emulator import EmulatorServer, Workspace
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator

@@ -13,7 +13,6 @@ from collections import defaultdict
 from contextlib import redirect_stdout
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from tap_trello.tap import TapTrello
 
@@ -111,7 +110,3 @@ def run_cli(
             env={**os.environ, **(env or {})},
             check=False,
         )
-
-
-def board_of(record: dict[str, Any]) -> str:
-    return record["board_id"]

@@ -7,7 +7,7 @@ import atexit
 from singer_sdk.testing import get_tap_test_class
 
 from tap_trello.tap import TapTrello
-from tests.emulator import EmulatorServer, Workspace
+from trello_emulator import EmulatorServer, Workspace
 
 # get_tap_test_class reads its config when this module is imported, so the emulator
 # for these tests starts here rather than in a fixture.

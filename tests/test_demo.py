@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 def test_demo_syncs_the_sample_workspace_and_reports_what_landed(tmp_path: Path) -> None:
     size = ["--boards", "3", "--cards", "200", "--actions", "300"]
     result = subprocess.run(
-        [sys.executable, "-m", "tests.demo", *size, "--output", str(tmp_path)],
+        [sys.executable, "-m", "trello_emulator.demo", *size, "--output", str(tmp_path)],
         capture_output=True,
         text=True,
         cwd=REPO_ROOT,

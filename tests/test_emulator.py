@@ -1,4 +1,4 @@
-"""Tests of the Trello emulator (tests/emulator) over real HTTP."""
+"""Tests of the Trello emulator (trello_emulator) over real HTTP."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from datetime import datetime, timezone
 import pytest
 import requests
 
-from tests.emulator import EmulatorServer, FaultConfig, Workspace
-from tests.emulator.ids import id_second, is_object_id, iso_ms, parse_iso_ms
+from trello_emulator import EmulatorServer, FaultConfig, Workspace
+from trello_emulator.model.ids import id_second, is_object_id, iso_ms, parse_iso_ms
 
 
 @pytest.fixture(scope="module")

@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from tests.conftest import tap_config
-from tests.emulator import EmulatorServer, Workspace
 from tests.helpers import discover_catalog, run_tap
 from tests.meltano_support import meltano_env, run_meltano
 from tests.postgres_server import PostgresServer, PostgresUnavailableError
+from trello_emulator import EmulatorServer, Workspace
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -17,7 +17,7 @@ from tap_trello.tap import TapTrello
 from tests.helpers import REPO_ROOT
 
 if TYPE_CHECKING:
-    from tests.emulator import Workspace
+    from trello_emulator import Workspace
 
 HUB_FILE = REPO_ROOT / "hub" / "extractors" / "tap-trello" / "tap-trello.yml"
 MELTANO_YML = REPO_ROOT / "meltano.yml"
@@ -167,7 +167,7 @@ def test_meltano_yml_loaders_are_declared_in_full(project: dict[str, Any]) -> No
 def test_sandbox_environment_points_at_the_emulator_cli(
     project: dict[str, Any], workspace: Workspace
 ) -> None:
-    """`python -m tests.emulator` (port 8765, seed 1) is what the sandbox environment expects."""
+    """`python -m trello_emulator` (port 8765, seed 1) is what the sandbox environment expects."""
     sandbox = next(e for e in project["environments"] if e["name"] == "sandbox")
     config = next(
         p["config"] for p in sandbox["config"]["plugins"]["extractors"] if p["name"] == "tap-trello"

@@ -11,7 +11,7 @@ from tests.conftest import tap_config
 from tests.helpers import SyncResult, catalog_selecting, parse_messages, run_cli, run_tap
 
 if TYPE_CHECKING:
-    from tests.emulator import Workspace
+    from trello_emulator import Workspace
 
 SMALL = {"seed": 9, "boards": 3, "cards": 500, "actions": 900, "bulk": False}
 

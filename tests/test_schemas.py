@@ -6,9 +6,8 @@ from the schema (recursively, through every declared nested object and array).
 Records get the fields the tap adds the way the tap adds them (``board_id``,
 ``card_id``, ``checklist_id``; ``deleted_cards`` rows from ``deleteCard`` actions).
 
-The recorded responses live outside the repository (``TRELLO_SAMPLES_DIR``,
-default ``/work/shared/trello-reference/samples``); their tests are skipped
-where that directory is absent.
+The recorded responses are in ``tests/cassettes/`` (see its README for where each comes
+from); ``TRELLO_SAMPLES_DIR`` points the tests at another folder of the same files.
 """
 
 from __future__ import annotations
@@ -32,7 +31,7 @@ Record = dict[str, Any]
 Records = dict[str, list[Record]]
 
 SAMPLES_DIR = Path(
-    os.environ.get("TRELLO_SAMPLES_DIR", "/work/shared/trello-reference/samples"),
+    os.environ.get("TRELLO_SAMPLES_DIR", Path(__file__).resolve().parent / "cassettes"),
 )
 
 # --------------------------------------------------------------------------- checking
@@ -289,7 +288,7 @@ _INDEX = re.compile(r"\[\d+\]")
 @pytest.fixture(scope="module")
 def emulated() -> Records:
     """The default emulated workspace's records."""
-    from tests.emulator import Workspace  # noqa: PLC0415
+    from trello_emulator import Workspace  # noqa: PLC0415
 
     return emulated_records(Workspace.generate())
 

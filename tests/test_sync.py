@@ -13,7 +13,7 @@ from tests.conftest import tap_config
 from tests.helpers import SyncResult, run_tap
 
 if TYPE_CHECKING:
-    from tests.emulator import Workspace
+    from trello_emulator import Workspace
 
 SEVEN_STREAMS = ["boards", "lists", "labels", "members", "checklists", "cards", "actions"]
 # Fields the tap adds to Trello's objects.

@@ -1,4 +1,4 @@
-"""`make demo`: tap-trello end to end with no Trello account.
+"""`make demo`: tap-trello end to end with no Trello account, through Meltano.
 
 Starts the bundled Trello emulator with a sample workspace (4 boards, 1,500 cards, 2,500
 actions), installs the Meltano plugins that meltano.yml declares (first run only), runs
@@ -6,7 +6,7 @@ actions), installs the Meltano plugins that meltano.yml declares (first run only
 the rows that landed per stream and where. If target-duckdb cannot be installed, the demo
 falls back to target-jsonl (one JSON Lines file per stream).
 
-    python -m tests.demo [--cards N] [--actions N] [--boards N] [--seed N]
+    python -m trello_emulator.demo [--cards N] [--actions N] [--boards N] [--seed N]
 """
 
 from __future__ import annotations
@@ -19,8 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.emulator import EmulatorServer, Workspace
-from tests.meltano_support import (
+from .meltano import (
     REPO_ROOT,
     MeltanoError,
     meltano_env,
@@ -28,6 +27,8 @@ from tests.meltano_support import (
     record_counts,
     run_meltano,
 )
+from .model import Workspace
+from .server import EmulatorServer
 
 OUTPUT = REPO_ROOT / "output" / "demo"
 SCHEMA = "tap_trello"
@@ -50,18 +51,21 @@ class Progress:
     """Turns the tap's record_count metrics in meltano's output into progress lines."""
 
     def __init__(self, every_s: float = 0.5) -> None:
+        """Print at most one line every ``every_s`` seconds."""
         self.counts: dict[str, int] = {}
         self.started = time.monotonic()
         self.every_s = every_s
         self.printed = 0.0
 
     def __call__(self, line: str) -> None:
+        """Count the records a line of meltano's output reports."""
         for stream, count in record_counts(line).items():
             self.counts[stream] = self.counts.get(stream, 0) + count
             if time.monotonic() - self.printed >= self.every_s:
                 self.show()
 
     def show(self) -> None:
+        """Print the rows so far, and the biggest streams."""
         self.printed = time.monotonic()
         biggest = sorted(self.counts.items(), key=lambda item: -item[1])[:4]
         detail = ", ".join(f"{stream} {count:,}" for stream, count in biggest)
@@ -78,6 +82,7 @@ def shown(path: Path) -> Path:
 
 
 def step(number: int, total: int, text: str) -> None:
+    """Announce step ``number`` of ``total``."""
     print(f"\n[{number}/{total}] {text}", flush=True)
 
 
@@ -95,16 +100,19 @@ def install(env: dict[str, str]) -> str:
 
 
 def landed_duckdb(path: Path) -> dict[str, int]:
+    """Rows per table in the DuckDB file (read with target-duckdb's own duckdb)."""
     result = subprocess.run(
         [str(plugin_python("loaders", "target-duckdb")), "-c", COUNT_DUCKDB, str(path), SCHEMA],
         capture_output=True,
         text=True,
         check=True,
     )
-    return json.loads(result.stdout)
+    counts: dict[str, int] = json.loads(result.stdout)
+    return counts
 
 
 def landed_jsonl(folder: Path) -> dict[str, int]:
+    """Rows per stream in target-jsonl's files."""
     counts = {}
     for file in sorted(folder.glob("*.jsonl")):
         with file.open(encoding="utf-8") as lines:
@@ -113,6 +121,7 @@ def landed_jsonl(folder: Path) -> dict[str, int]:
 
 
 def print_table(emitted: dict[str, int], landed: dict[str, int]) -> None:
+    """Rows sent and rows landed, per stream."""
     streams = sorted(set(emitted) | set(landed))
     width = max([len("stream"), *map(len, streams)])
     print(f"\n  {'stream':<{width}}  {'rows sent':>10}  {'rows landed':>11}")
@@ -123,8 +132,32 @@ def print_table(emitted: dict[str, int], landed: dict[str, int]) -> None:
     print(f"  {'total':<{width}}  {sum(emitted.values()):>10,}  {sum(landed.values()):>11,}")
 
 
+def report_landed(
+    loader: str, emitted: dict[str, int], duckdb_file: Path, jsonl_folder: Path
+) -> dict[str, int]:
+    """Print what landed where (and how to query it); the rows landed per stream."""
+    if loader == "target-duckdb":
+        landed = landed_duckdb(duckdb_file)
+        where = f"{shown(duckdb_file)} (DuckDB, schema {SCHEMA})"
+    else:
+        landed = landed_jsonl(jsonl_folder)
+        where = f"{shown(jsonl_folder)}/<stream>.jsonl"
+    print_table(emitted, landed)
+    print(f"\nData: {where}")
+    if loader == "target-duckdb":
+        python = plugin_python("loaders", "target-duckdb").relative_to(REPO_ROOT)
+        query = f"SELECT count(*) FROM {SCHEMA}.cards"  # noqa: S608 (a hint, not run)
+        print(
+            f'Query it:  {python} -c "import duckdb; '
+            f"db = duckdb.connect('{shown(duckdb_file)}', read_only=True); "
+            f"print(db.sql('{query}'))\""
+        )
+    return landed
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.demo", description=__doc__)
+    """Run the demo; 0 when every row sent landed."""
+    parser = argparse.ArgumentParser(prog="python -m trello_emulator.demo", description=__doc__)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--boards", type=int, default=4)
     parser.add_argument("--cards", type=int, default=1500)
@@ -189,22 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  done in {time.monotonic() - progress.started:.1f}s", flush=True)
 
     step(4, total, "What landed")
-    if loader == "target-duckdb":
-        landed = landed_duckdb(duckdb_file)
-        where = f"{shown(duckdb_file)} (DuckDB, schema {SCHEMA})"
-    else:
-        landed = landed_jsonl(jsonl_folder)
-        where = f"{shown(jsonl_folder)}/<stream>.jsonl"
-    print_table(emitted, landed)
-    print(f"\nData: {where}")
-    if loader == "target-duckdb":
-        python = plugin_python("loaders", "target-duckdb").relative_to(REPO_ROOT)
-        query = f"SELECT count(*) FROM {SCHEMA}.cards"  # noqa: S608 (a hint, not run)
-        print(
-            f'Query it:  {python} -c "import duckdb; '
-            f"db = duckdb.connect('{shown(duckdb_file)}', read_only=True); "
-            f"print(db.sql('{query}'))\""
-        )
+    landed = report_landed(loader, emitted, duckdb_file, jsonl_folder)
     print(f"Total time: {time.monotonic() - started:.1f}s")
     if landed != emitted:
         print("Rows landed differ from rows sent.", file=sys.stderr)

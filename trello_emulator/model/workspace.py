@@ -1,0 +1,276 @@
+"""The workspace a test, the benchmark or the demo works with: generated, then changed.
+
+``Workspace.generate(seed=1, boards=4, cards=3000, actions=4200, bulk=True)`` builds the
+whole data set with ``random.Random(seed)`` (no wall clock, no global random); see
+``generate.py`` for its shape. Times lie between 2023-01-01 and 2026-06-01 UTC; every id is
+a Mongo ObjectId whose first 4 bytes are the object's creation second, and an action's
+``date`` lies in its id's second.
+
+The mutations below are what a test does to the account between two syncs. They run on a
+logical clock strictly after all existing data, take the workspace's lock, and are
+copy-on-write for cards (a changed card is a new dict, so cached answers stay valid):
+
+* ``add_cards(board_id, n, same_second=False, list_id=None)`` - ``n`` cards (oldest first),
+  each with its ``createCard`` action in the card's second;
+* ``add_actions(board_id, n, types=None, same_second=False)`` - ``n`` actions (oldest
+  first); card actions move the card's ``dateLastActivity``;
+* ``touch_card`` (new description), ``archive_card``, ``delete_card`` (the card is gone; a
+  ``deleteCard`` action remains);
+* ``add_board(name=None, organization_id=None)`` - an empty board the token's member admins.
+
+Every action also moves its board's ``dateLastActivity``.
+"""
+
+from __future__ import annotations
+
+import bisect
+from typing import Any
+
+from .actions import BOARD_LEVEL_TYPES, action_data, build_action, deleted_card_data
+from .cards import build_card, card_badges
+from .common import END_S, pick, ri
+from .generate import generate_board, generate_workspace
+from .ids import iso_ms, short_link
+from .state import WorkspaceState
+
+
+class Workspace(WorkspaceState):
+    """A Trello workspace: records, per-board indexes, a generator and a mutation API."""
+
+    @classmethod
+    def generate(  # noqa: PLR0913, PLR0917
+        cls,
+        seed: int = 1,
+        boards: int = 4,
+        cards: int = 3000,
+        actions: int = 4200,
+        bulk: bool = True,
+        big_share: float = 0.88,
+    ) -> Workspace:
+        """A deterministic workspace for ``seed``: the same arguments, the same records."""
+        ws = cls(seed)
+        generate_workspace(
+            ws, boards=boards, cards=cards, actions=actions, bulk=bulk, big_share=big_share
+        )
+        return ws
+
+    # ------------------------------------------------------------------ building blocks
+    def _tick(self) -> int:
+        self.clock_s += 1
+        return self.clock_s
+
+    def _append_action(  # noqa: PLR0913, PLR0917
+        self,
+        bid: str,
+        atype: str,
+        data: dict[str, Any],
+        sec: int,
+        ms: int,
+        creator: str | None = None,
+    ) -> dict[str, Any]:
+        """Record an action on a board (newest of all) and move the board's activity date."""
+        action = build_action(
+            self,
+            action_id=self.ids.new(sec, self.mutation_process),
+            action_type=atype,
+            data=data,
+            date_ms=sec * 1000 + ms,
+            creator=creator or self.me_id,
+        )
+        idx = self.index[bid]
+        idx.actions.append(action)
+        idx.action_ms.append(sec * 1000 + ms)
+        idx.action_secs.append(sec)
+        idx.cache.clear()
+        self.actions[action["id"]] = action
+        self.boards[bid]["dateLastActivity"] = action["date"]
+        return action
+
+    def _replace_card(self, new: dict[str, Any]) -> None:
+        idx = self.index[new["idBoard"]]
+        i = bisect.bisect_left([c["id"] for c in idx.cards], new["id"])
+        idx.cards[i] = new
+        self.cards[new["id"]] = new
+        idx.cache.clear()
+
+    def _list_ref(self, list_id: str) -> dict[str, Any]:
+        lst = self.lists[list_id]
+        return {"id": lst["id"], "name": lst["name"]}
+
+    # ------------------------------------------------------------------ mutations
+    def add_cards(
+        self, board_id: str, n: int, same_second: bool = False, list_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Create ``n`` cards (and their createCard actions); returns them oldest first."""
+        with self.lock:
+            bid = self.resolve_board(board_id) or board_id
+            idx = self.index[bid]
+            board = self.boards[bid]
+            lid = list_id or next(x for x in idx.lists if not self.lists[x]["closed"])
+            sec = self._tick()
+            out = []
+            for k in range(n):
+                if k and not same_second:
+                    sec = self._tick()
+                cid = self.ids.new(sec, self.mutation_process)
+                short = idx.next_id_short
+                idx.next_id_short += 1
+                link = short_link(self.rng, self.used_short_links)
+                name = f"New card {short} ✨"
+                ms = (k % 1000) if same_second else ri(self.rng, 0, 999)
+                card = build_card(
+                    card_id=cid,
+                    board=board,
+                    list_id=lid,
+                    id_short=short,
+                    name=name,
+                    link=link,
+                    pos=16384.0 * (100000 + short),
+                    date_last_activity=iso_ms(sec * 1000 + ms),
+                    badges=card_badges(),
+                )
+                self.cards[cid] = card
+                idx.cards.append(card)
+                idx.card_secs.append(sec)
+                self.card_refs[cid] = {"id": cid, "name": name, "idShort": short, "shortLink": link}
+                data = {
+                    "card": self.card_refs[cid],
+                    "list": self._list_ref(lid),
+                    "board": self.board_refs[bid],
+                }
+                self._append_action(bid, "createCard", data, sec, ms)
+                out.append(card)
+            return out
+
+    def add_actions(
+        self, board_id: str, n: int, types: list[str] | None = None, same_second: bool = False
+    ) -> list[dict[str, Any]]:
+        """Add ``n`` actions (types cycled; default commentCard/updateCard); oldest first."""
+        with self.lock:
+            bid = self.resolve_board(board_id) or board_id
+            idx = self.index[bid]
+            cycle = types or ["commentCard", "updateCard"]
+            open_cards = [c for c in idx.cards if not c["closed"]]
+            rng = self.rng
+            sec = self._tick()
+            out = []
+            for k in range(n):
+                if k and not same_second:
+                    sec = self._tick()
+                ms = (k % 1000) if same_second else ri(rng, 0, 999)
+                atype = cycle[k % len(cycle)]
+                if open_cards and atype not in BOARD_LEVEL_TYPES:
+                    card = pick(rng, open_cards)
+                    args = (rng, bid, atype, 0, [card], idx.lists, idx.members, sec)
+                    data, real = action_data(self, *args)
+                    if real == "deleteCard":  # a deletion needs delete_card()
+                        data, real = action_data(self, rng, bid, "commentCard", *args[3:])
+                    action = self._append_action(bid, real, data, sec, ms)
+                    cur = self.cards[card["id"]]
+                    new = dict(cur, dateLastActivity=action["date"])
+                    if real == "commentCard":
+                        new["badges"] = dict(cur["badges"], comments=cur["badges"]["comments"] + 1)
+                    self._replace_card(new)
+                else:
+                    real = atype if atype in ("updateList", "updateBoard") else "updateBoard"
+                    args = (rng, bid, real, 0, [], idx.lists, idx.members, sec)
+                    data, real = action_data(self, *args)
+                    action = self._append_action(bid, real, data, sec, ms)
+                out.append(action)
+            return out
+
+    def _edit_card(
+        self,
+        card_id: str,
+        sec: int,
+        changes: dict[str, Any],
+        old: dict[str, Any],
+        also: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Apply ``changes`` (and ``also``) to a card with the updateCard action Trello logs."""
+        cur = self.cards[card_id]
+        action = self._append_action(
+            cur["idBoard"],
+            "updateCard",
+            {
+                "card": {**self.card_refs[card_id], **changes},
+                "old": old,
+                "board": self.board_refs[cur["idBoard"]],
+                "list": self._list_ref(cur["idList"]),
+            },
+            sec,
+            ri(self.rng, 0, 999),
+        )
+        new = dict(cur, **changes, **(also or {}), dateLastActivity=action["date"])
+        self._replace_card(new)
+        return new
+
+    def touch_card(self, card_id: str) -> dict[str, Any]:
+        """Edit a card's description: new dateLastActivity and an updateCard action."""
+        with self.lock:
+            cur = self.cards[card_id]
+            sec = self._tick()
+            desc = f"Edited at tick {sec - END_S} ✏️"
+            also = {
+                "descData": {"emoji": {}},
+                "badges": dict(cur["badges"], description=True),
+            }
+            return self._edit_card(card_id, sec, {"desc": desc}, {"desc": cur["desc"]}, also)
+
+    def archive_card(self, card_id: str) -> dict[str, Any]:
+        """Archive (close) a card: updateCard action with data.old.closed=false."""
+        with self.lock:
+            return self._edit_card(card_id, self._tick(), {"closed": True}, {"closed": False})
+
+    def delete_card(self, card_id: str) -> dict[str, Any]:
+        """Delete a card; returns the deleteCard action."""
+        with self.lock:
+            cur = self.cards.pop(card_id)
+            bid = cur["idBoard"]
+            idx = self.index[bid]
+            i = bisect.bisect_left([c["id"] for c in idx.cards], card_id)
+            del idx.cards[i]
+            del idx.card_secs[i]
+            for cl in cur["idChecklists"]:
+                self.checklists.pop(cl, None)
+            self.card_attachments.pop(card_id, None)
+            self.card_custom_field_items.pop(card_id, None)
+            for lab in cur["idLabels"]:
+                self.labels[lab]["uses"] -= 1
+            self.label_version += 1  # cards embed label objects (with "uses")
+            self.deleted_cards[card_id] = {
+                "id": card_id,
+                "idShort": cur["idShort"],
+                "shortLink": cur["shortLink"],
+                "idBoard": bid,
+                "idList": cur["idList"],
+            }
+            sec = self._tick()
+            data = deleted_card_data(self, bid, cur)
+            return self._append_action(bid, "deleteCard", data, sec, ri(self.rng, 0, 999))
+
+    def add_board(
+        self, name: str | None = None, organization_id: str | None = None
+    ) -> dict[str, Any]:
+        """Create an empty board (a few lists, 6+ labels) visible to the token."""
+        with self.lock:
+            sec = self._tick()
+            others = [m for m in self.members if m != self.me_id][:2]
+            bid = generate_board(
+                self,
+                self.rng,
+                name=name or f"New board {sec - END_S}",
+                org=organization_id,
+                closed=False,
+                members=[self.me_id, *others],
+                bstart=sec,
+                n_cards=0,
+                n_actions=1,
+                big=False,
+                bulk=False,
+                source=None,
+                me_type="admin",
+            )
+            # generate_board lays lists/labels a little after bstart: keep the clock past them
+            self.clock_s = max(self.clock_s, sec + 3600)
+            return self.boards[bid]

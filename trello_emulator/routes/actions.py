@@ -1,0 +1,69 @@
+"""The route of a board's action feed: newest first, paged by ``before``/``since``/``page``.
+
+An id given to ``before``/``since`` bounds by its creation second (Trello compares the
+first 4 bytes only); a date bounds to the millisecond.
+"""
+
+from __future__ import annotations
+
+import bisect
+from typing import TYPE_CHECKING, Any
+
+from .params import ApiError, dumps, given, parse_fields, parse_limit, parse_time, project
+
+if TYPE_CHECKING:
+    from werkzeug.wrappers import Request
+
+    from .api import TrelloApi
+
+
+def actions_page(  # noqa: PLR0913, PLR0917
+    api: TrelloApi,
+    bid: str,
+    types: tuple[str, ...] | None,
+    a: Any,
+    limit_key: str = "limit",
+    fields_arg: str | None = None,
+    prefix: str = "",
+) -> list[dict[str, Any]]:
+    """One page of a board's actions of ``types`` (None: every type), newest first.
+
+    ``prefix`` is ``actions_`` when the actions are nested in ``/boards/{id}?actions=...``.
+    """
+    limit = parse_limit(a.get(limit_key), 50, limit_key)
+    acts, ms_arr, secs = api.ws.actions_index(bid, types)
+    lo, hi = 0, len(acts)
+    before = a.get(prefix + "before")
+    since = a.get(prefix + "since")
+    if given(before):
+        kind, val = parse_time(before)
+        hi = bisect.bisect_left(secs, val) if kind == "id" else bisect.bisect_left(ms_arr, val)
+    if given(since):
+        kind, val = parse_time(since)
+        lo = bisect.bisect_right(secs, val) if kind == "id" else bisect.bisect_right(ms_arr, val)
+    try:
+        page_no = int(a.get(prefix + "page", "0"))
+    except ValueError:
+        raise ApiError(400, "invalid value for page") from None
+    if page_no < 0:
+        raise ApiError(400, "invalid value for page")
+    end = hi - page_no * limit
+    start = max(lo, end - limit)
+    page = acts[start:end][::-1] if end > start else []
+    fields = parse_fields(fields_arg, None)
+    out = [project(x, fields) for x in page] if fields is not None else page
+    if a.get(prefix + "memberCreator", "true") == "false":
+        out = [{k: v for k, v in x.items() if k != "memberCreator"} for x in out]
+    return out
+
+
+def get_board_actions(api: TrelloApi, req: Request, bid: str) -> bytes:
+    """``/boards/{id}/actions``: ``filter`` is ``all`` or a comma list of types."""
+    bid = api.board_id(bid)
+    filt = req.args.get("filter", "all")
+    types = (
+        None
+        if filt in ("all", "")
+        else tuple(sorted(t.strip() for t in filt.split(",") if t.strip()))
+    )
+    return dumps(actions_page(api, bid, types, req.args, fields_arg=req.args.get("fields")))
