@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from contextlib import ExitStack
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from tests.meltano_shared import install_shared_plugins
+from tests.postgres_server import PostgresServer, PostgresUnavailableError
 from trello_emulator import EmulatorServer, Workspace
 
 if TYPE_CHECKING:
@@ -57,3 +60,27 @@ def make_emulator() -> Iterator[Callable[..., tuple[Workspace, EmulatorServer, d
             return workspace, server, tap_config(workspace, server)
 
         yield make
+
+
+# -- Meltano ------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def meltano_plugins(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """tap-trello, target-postgres and target-jsonl installed once for the whole run.
+
+    Every Meltano test asks for this fixture and reuses these virtual environments
+    (tests/meltano_shared.py) instead of installing its own.
+    """
+    install_shared_plugins(tmp_path_factory.mktemp("meltano") / "meltano.db")
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One throwaway PostgreSQL server for the Meltano tests (each uses its own schema)."""
+    try:
+        server = PostgresServer()
+    except PostgresUnavailableError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI needs PostgreSQL for the Meltano end-to-end tests: {exc}")
+        pytest.skip(str(exc))
+    with server:
+        yield server

@@ -17,7 +17,11 @@ if TYPE_CHECKING:
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
-def test_demo_syncs_the_sample_workspace_and_reports_what_landed(tmp_path: Path) -> None:
+def test_demo_syncs_the_sample_workspace_and_reports_what_landed(
+    meltano_plugins: None, tmp_path: Path
+) -> None:
+    # tap-trello is the session's install (tests/meltano_shared.py): the demo's own
+    # `meltano install` finds it built and only adds target-duckdb.
     size = ["--boards", "3", "--cards", "200", "--actions", "300"]
     result = subprocess.run(
         [sys.executable, "-m", "trello_emulator.demo", *size, "--output", str(tmp_path)],

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import shlex
 import subprocess
 import sys
 from importlib.metadata import entry_points, metadata
@@ -15,12 +17,14 @@ import yaml
 
 from tap_trello.tap import TapTrello
 from tests.helpers import REPO_ROOT
+from tests.meltano_support import meltano_env, run_meltano
 
 if TYPE_CHECKING:
     from trello_emulator import Workspace
 
 HUB_FILE = REPO_ROOT / "hub" / "extractors" / "tap-trello" / "tap-trello.yml"
 MELTANO_YML = REPO_ROOT / "meltano.yml"
+README = REPO_ROOT / "README.md"
 HUB_REQUIRED = (
     "name",
     "namespace",
@@ -72,7 +76,10 @@ def expected_kind(prop: dict[str, Any]) -> str:
     for json_type, kind in (
         ("boolean", "boolean"),
         ("integer", "integer"),
-        ("number", "decimal"),
+        # Whole hours (rescan_after_hours): Meltano 4.4 turns a `decimal` setting given by a
+        # variable or .env into a Decimal and then cannot write the tap's config
+        # ("Object of type Decimal is not JSON serializable").
+        ("number", "integer"),
         ("array", "array"),
         ("object", "object"),
         ("string", "string"),
@@ -164,14 +171,156 @@ def test_meltano_yml_loaders_are_declared_in_full(project: dict[str, Any]) -> No
     assert next(s for s in postgres["settings"] if s["name"] == "password")["sensitive"]
 
 
+def environment(project: dict[str, Any], name: str) -> dict[str, Any]:
+    return next(e for e in project["environments"] if e["name"] == name)
+
+
+def environment_plugin(env: dict[str, Any], kind: str, name: str) -> dict[str, Any]:
+    return next(p for p in env["config"]["plugins"][kind] if p["name"] == name)
+
+
+def test_default_environment_is_the_sandbox(project: dict[str, Any]) -> None:
+    """`meltano run tap-trello target-jsonl` works in the clone as written (no --environment)."""
+    assert project["default_environment"] == "sandbox"
+    assert {e["name"] for e in project["environments"]} == {"sandbox", "prod", "demo"}
+
+
 def test_sandbox_environment_points_at_the_emulator_cli(
     project: dict[str, Any], workspace: Workspace
 ) -> None:
-    """`python -m trello_emulator` (port 8765, seed 1) is what the sandbox environment expects."""
-    sandbox = next(e for e in project["environments"] if e["name"] == "sandbox")
-    config = next(
-        p["config"] for p in sandbox["config"]["plugins"]["extractors"] if p["name"] == "tap-trello"
+    """`python -m trello_emulator` (port 8765, seed 1) is what the sandbox environment expects.
+
+    The three are set through the environment's `env:`, which Meltano ranks above .env and
+    shell variables: `meltano config set tap-trello token ...` (stored in .env) cannot replace
+    them, and no `config:` value that .env would silently override is left.
+    """
+    tap = environment_plugin(environment(project, "sandbox"), "extractors", "tap-trello")
+    assert tap["env"] == {
+        "TAP_TRELLO_API_URL": "http://127.0.0.1:8765/1",
+        "TAP_TRELLO_API_KEY": workspace.api_key,
+        "TAP_TRELLO_TOKEN": workspace.token,
+    }
+    assert not {"api_url", "api_key", "token"} & set(tap.get("config", {}))
+
+
+def test_sandbox_gives_target_postgres_a_complete_local_database(project: dict[str, Any]) -> None:
+    target = environment_plugin(environment(project, "sandbox"), "loaders", "target-postgres")
+    assert target["config"] == {
+        "host": "localhost",
+        "port": 5432,
+        "user": "postgres",
+        "password": "postgres",
+        "database": "postgres",
+    }
+
+
+def test_prod_and_demo_take_everything_from_variables(project: dict[str, Any]) -> None:
+    for name in ("prod", "demo"):
+        assert "config" not in environment(project, name), name
+
+
+def test_sandbox_ignores_credentials_in_dotenv_and_the_shell(tmp_path: Path) -> None:
+    """What the sandbox run receives, with wrong credentials in .env and in the shell.
+
+    `--env-file` stands in for the project's .env (the one `meltano config set` writes), so a
+    developer's own .env is never touched; tests/test_meltano_sandbox.py runs the sandbox.
+    """
+    dotenv = tmp_path / "wrong.env"
+    dotenv.write_text(
+        "TAP_TRELLO_API_KEY=wrong-key\nTAP_TRELLO_TOKEN=wrong-token\n"
+        "TAP_TRELLO_API_URL=https://api.trello.com/1\nTARGET_POSTGRES_PORT=6543\n",
+        encoding="utf-8",
     )
-    assert config["api_url"] == "http://127.0.0.1:8765/1"
-    assert config["api_key"] == workspace.api_key
-    assert config["token"] == workspace.token
+    env = meltano_env(database=tmp_path / "meltano.db")
+    env["TAP_TRELLO_TOKEN"] = "wrong-shell-token"
+
+    def printed(plugin: str) -> dict[str, Any]:
+        output = run_meltano(
+            "--env-file", str(dotenv), "--environment=sandbox", "config", "--unsafe", "print",
+            plugin, env=env,
+        )  # fmt: skip
+        return json.loads(output[output.index("{") : output.rindex("}") + 1])
+
+    tap = printed("tap-trello")
+    sandbox = yaml.safe_load(MELTANO_YML.read_text(encoding="utf-8"))
+    pinned = environment_plugin(environment(sandbox, "sandbox"), "extractors", "tap-trello")["env"]
+    assert tap["api_url"] == pinned["TAP_TRELLO_API_URL"]
+    assert tap["api_key"] == pinned["TAP_TRELLO_API_KEY"]
+    assert tap["token"] == pinned["TAP_TRELLO_TOKEN"]
+    # target-postgres takes TARGET_POSTGRES_* from .env or the shell, as the README says.
+    target = printed("target-postgres")
+    assert target["port"] == 6543
+    assert target["host"] == "localhost"
+
+
+# -- the Meltano commands users read ------------------------------------------------------
+def check_meltano_command(argv: list[str]) -> None:
+    """Parse ``meltano ARGV`` with Meltano's own command line (no callback runs)."""
+    import click  # noqa: PLC0415
+    from meltano.cli import cli  # noqa: PLC0415
+
+    ctx = click.Context(cli, info_name="meltano")
+    command: click.Command = cli
+    args = list(argv)
+    while True:
+        params, rest, _ = command.make_parser(ctx).parse_args(args=args)
+        if isinstance(command, click.Group):
+            assert rest, f"meltano {shlex.join(argv)}: no command"
+            name, found, args = command.resolve_command(ctx, rest)
+            assert found is not None, argv
+            ctx = click.Context(found, info_name=name, parent=ctx)
+            command = found
+            continue
+        assert not rest, f"meltano {shlex.join(argv)}: unexpected arguments {rest}"
+        break
+    if command.name == "add":
+        # `meltano add extractor tap-trello` adds two plugins, the first a utility.
+        types = {"extractor", "extractors", "loader", "loaders", "utility", "utilities"}
+        assert not types & set(params["plugin"]), f"meltano {shlex.join(argv)}"
+
+
+def meltano_commands(text: str) -> list[list[str]]:
+    """Every `meltano ...` command in code spans, code blocks and comment lines of ``text``."""
+    candidates = re.findall(r"`(meltano [^`]+)`", text)
+    for raw_line in text.splitlines():
+        line = raw_line.strip().lstrip("#").strip()
+        words = line.split()
+        # leading VAR=value assignments, as in `TAP_TRELLO_BOARD_IDS=... meltano run ...`
+        while words and re.fullmatch(r"[A-Z_][A-Z0-9_]*=\S*", words[0]):
+            words.pop(0)
+        if words[:1] == ["meltano"] and "`" not in line:
+            candidates.append(" ".join(words))
+    commands = []
+    for candidate in candidates:
+        code = re.split(r"\s#|\s+->|\s{3,}", candidate)[0]  # drop trailing comments
+        commands.append(shlex.split(code)[1:])
+    return commands
+
+
+@pytest.mark.parametrize(
+    "path",
+    [README, MELTANO_YML, HUB_FILE],
+    ids=lambda path: path.name,
+)
+def test_every_meltano_command_is_a_meltano_4_4_form(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    commands = meltano_commands(text)
+    if path != HUB_FILE:
+        assert commands
+    for forbidden in (r"meltano config [\w-]+ set", r"meltano add (extractor|loader)s? "):
+        assert not re.search(forbidden, text), (path.name, forbidden)
+    for argv in commands:
+        check_meltano_command(argv)
+
+
+def test_readme_shows_the_new_user_path() -> None:
+    text = README.read_text(encoding="utf-8")
+    raw = (
+        "https://raw.githubusercontent.com/tap-trello/tap-trello/main/"
+        "hub/extractors/tap-trello/tap-trello.yml"
+    )
+    assert f"meltano add tap-trello --from-ref {raw}" in text
+    assert "meltano config set tap-trello token" in text
+    assert "meltano run tap-trello target-postgres" in text
+    for variable in ("HOST", "PORT", "USER", "PASSWORD", "DATABASE"):
+        assert f"TARGET_POSTGRES_{variable}" in text

@@ -2,7 +2,7 @@
 
 Starts the bundled Trello emulator with a sample workspace (4 boards, 1,500 cards, 2,500
 actions), installs the Meltano plugins that meltano.yml declares (first run only), runs
-`meltano --environment=sandbox run tap-trello target-duckdb` into a DuckDB file, and prints
+`meltano --environment=demo run tap-trello target-duckdb` into a DuckDB file, and prints
 the rows that landed per stream and where. If target-duckdb cannot be installed, the demo
 falls back to target-jsonl (one JSON Lines file per stream).
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -198,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         loader = install(env)
         print(f"  tap-trello and {loader} ready in {time.monotonic() - begun:.1f}s", flush=True)
 
-        step(3, total, f"meltano --environment=sandbox run tap-trello {loader}")
+        step(3, total, f"meltano --environment=demo run tap-trello {loader}")
         duckdb_file.unlink(missing_ok=True)
         shutil.rmtree(jsonl_folder, ignore_errors=True)
         jsonl_folder.mkdir(parents=True)
@@ -206,7 +207,11 @@ def main(argv: list[str] | None = None) -> int:
         try:
             output = run_meltano(
                 "--log-format=json",  # keeps each metric's stream name
-                "--environment=sandbox",
+                # Everything comes from the variables above: a .env made for a real
+                # account (board_ids, a workspace...) stays out of the demo.
+                "--env-file",
+                os.devnull,
+                "--environment=demo",
                 "run",
                 "--full-refresh",
                 "tap-trello",
