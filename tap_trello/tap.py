@@ -89,7 +89,7 @@ CONFIG_SCHEMA = th.PropertiesList(
     ),
     th.Property(
         "rescan_after_hours",
-        th.NumberType,
+        th.IntegerType,
         default=24,
         title="Rescan after hours",
         description=(
