@@ -1,7 +1,8 @@
 """Paging Trello's newest-first lists (cards, actions) without losing a row.
 
 Trello returns at most 1000 items a call and pages backwards with ``before``. The
-cursor is compared at a coarse grain (a second for ids, a millisecond for dates), so
+cursor is compared at a coarse grain (a second for ids, a second or a millisecond for
+dates: nobody knows which), so
 objects that share the grain of the oldest item on a page are cut in two by a naive
 ``before=<oldest>``: the rest of them are never returned. Here every full page asks
 again from just after its oldest grain, so that whole group comes back, and ids
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from singer_sdk.pagination import BaseAPIPaginator
 from typing_extensions import override
 
-from tap_trello.timestamps import id_second, iso_ms, parse_iso, second_to_iso, shift_iso
+from tap_trello.timestamps import id_second, parse_iso, second_to_iso
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
@@ -36,7 +37,7 @@ PAGE_SIZE = 1000
 WINDOW_MIN_PAGES = 8
 MAX_EXTRA_WINDOWS = 1
 
-GroupKey: t.TypeAlias = t.Any  # an int (id second) or an ISO string (date)
+GroupKey: t.TypeAlias = t.Any  # a whole second, for the grains below
 
 
 class Grain(t.Protocol):
@@ -90,30 +91,17 @@ class IdSecond:
 
 
 @dataclass(frozen=True)
-class DateMillisecond:
-    """Objects grouped by the millisecond of their ``date`` (actions)."""
+class DateSecond(IdSecond):
+    """Objects grouped by the whole second of their ``date`` (actions).
 
-    unit: str = "millisecond"
+    Trello compares a ``before``/``since`` id at its second and nobody knows whether an
+    ISO date is compared to the millisecond or the same way: cursors at whole seconds
+    keep or drop a whole group under both rules.
+    """
 
-    def key(self, row: dict[str, t.Any]) -> str:
-        """The row's date, as Trello writes it (sortable as text)."""
-        return str(row["date"])
-
-    def including(self, key: str) -> str:
-        """Everything before the next millisecond."""
-        return shift_iso(key, 1)
-
-    def excluding(self, key: str) -> str:
-        """Everything before this millisecond."""
-        return key
-
-    def seconds(self, key: str) -> float:
-        """The date as Unix seconds."""
-        return parse_iso(key).timestamp()
-
-    def at(self, seconds: float) -> str:
-        """The millisecond of a moment, in Trello's format."""
-        return iso_ms(seconds)
+    def key(self, row: dict[str, t.Any]) -> int:
+        """The whole second of the row's date."""
+        return int(parse_iso(str(row["date"])).timestamp())
 
 
 class NewestFirstPaginator(BaseAPIPaginator[str | None]):
@@ -254,3 +242,24 @@ def above(
     """
     for page in pages:
         yield [row for row in page if grain.key(row) > cut]
+
+
+def split_in_windows(
+    grain: Grain,
+    cuts: list[GroupKey],
+    newest: Iterator[list[dict[str, t.Any]]],
+    newest_window: dict[str, str],
+    chain: Callable[[dict[str, str]], Iterator[list[dict[str, t.Any]]]],
+) -> list[Iterator[list[dict[str, t.Any]]]]:
+    """The chains that read a long list side by side, cut at ``cuts``.
+
+    The newest chain (already started in ``newest_window``) stops at the first cut; each
+    older window starts a chain of its own. A ``since`` bound may be compared more
+    coarsely than the grain, so each chain drops what belongs to the window below it.
+    """
+    newest_window["since"] = grain.excluding(cuts[0])
+    chains = [above(grain, cuts[0], newest)]
+    for window, lower in zip(windows(grain, cuts), [*cuts[1:], None], strict=True):
+        pages = chain(window)
+        chains.append(pages if lower is None else above(grain, lower, pages))
+    return chains

@@ -6,14 +6,25 @@ import typing as t
 
 from typing_extensions import override
 
-from tap_trello.paging import PAGE_SIZE, DateMillisecond
+from tap_trello.paging import PAGE_SIZE, DateSecond
 from tap_trello.streams.base import DerivedStream, IncrementalBoardStream, NewestFirstStream, Row
-from tap_trello.timestamps import shift_iso
+from tap_trello.timestamps import parse_iso, second_to_iso, shift_iso
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator
 
     from singer_sdk.helpers.types import Context, Record
+
+
+def since_covering(moment: str | int) -> str:
+    """A ``since`` that keeps everything from the second of ``moment`` on.
+
+    ``since`` is exclusive and may be compared at whole seconds: one millisecond before
+    that second keeps it under both rules. What it brings again is dropped by the
+    bookmark check.
+    """
+    second = moment if isinstance(moment, int) else int(parse_iso(moment).timestamp())
+    return shift_iso(second_to_iso(second), -1)
 
 
 class ActionsConsumer(t.Protocol):
@@ -36,7 +47,7 @@ class ActionsStream(NewestFirstStream, IncrementalBoardStream):
     name = "actions"
     path = "/boards/{board_id}/actions"
     replication_key = "date"
-    grain = DateMillisecond()
+    grain = DateSecond()
 
     def wanted_action_types(self) -> set[str] | None:
         """The action types this stream emits (None: all)."""
@@ -58,15 +69,14 @@ class ActionsStream(NewestFirstStream, IncrementalBoardStream):
         }
         oldest = [consumer.oldest_wanted(context) for consumer in consumers]
         if oldest and all(oldest):
-            # Trello's `since` is exclusive; start_date is inclusive.
-            params["since"] = shift_iso(min(t.cast("list[str]", oldest)), -1)
+            params["since"] = since_covering(min(t.cast("list[str]", oldest)))
         return params
 
     @override
-    def split_group(self, context: Context, key: str) -> Iterator[Row]:
-        # More than a page of actions in one millisecond: page through it by number.
+    def split_group(self, context: Context, key: int) -> Iterator[Row]:
+        # More than a page of actions in one second: page through it by number.
         params = self.list_params(context)
-        params.update(limit=PAGE_SIZE, before=shift_iso(key, 1), since=shift_iso(key, -1))
+        params.update(limit=PAGE_SIZE, before=self.grain.including(key), since=since_covering(key))
         path = f"/boards/{context['board_id']}/actions"
         for page_number in range(1000):
             page = self.fetch(path, {**params, "page": page_number}, context)

@@ -15,7 +15,13 @@ from singer_sdk.exceptions import FatalAPIError
 from typing_extensions import override
 
 from tap_trello.client import BoardUnavailableError, TrelloStream
-from tap_trello.paging import MAX_EXTRA_WINDOWS, PAGE_SIZE, above, page_chain, window_cuts, windows
+from tap_trello.paging import (
+    MAX_EXTRA_WINDOWS,
+    PAGE_SIZE,
+    page_chain,
+    split_in_windows,
+    window_cuts,
+)
 from tap_trello.timestamps import id_second, parse_iso
 
 if t.TYPE_CHECKING:
@@ -259,9 +265,7 @@ class NewestFirstStream(BoardChildStream):
             cuts = window_cuts(self.grain, first_page, start)
             chains = [newest]
             if cuts:
-                newest_window["since"] = self.grain.excluding(cuts[0])
-                chains = [above(self.grain, cuts[0], newest)]
-                chains += [chain(window) for window in windows(self.grain, cuts)]
+                chains = split_in_windows(self.grain, cuts, newest, newest_window, chain)
             while chains:
                 for pages in list(chains):
                     page = next(pages, None)
