@@ -10,12 +10,13 @@ workspace, the same credentials). `--env-file` stands in for the project's `.env
 `TARGET_POSTGRES_*` a user sets for a database on another port), so a developer's own
 `.env` is neither read nor touched. The sandbox must ignore those credentials, and
 target-postgres must take the variables over the sandbox's local defaults (user, password
-and database `postgres`).
+and database `postgres`). Under any other environment the tap would have Trello's URL or
+those credentials and fail: that both runs land every row shows that the sandbox was the
+default and kept its own.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 from typing import TYPE_CHECKING
@@ -89,12 +90,3 @@ def test_sandbox_runs_as_written_despite_wrong_credentials_in_dotenv(
         for table in tables
     }
     assert {t: n for t, n in landed_postgres.items() if n} == expected
-
-    # The state is the sandbox's: its id, and the emulator's boards.
-    output = run_meltano(
-        "--env-file", str(dotenv), "state", "get", "sandbox:tap-trello-to-target-postgres",
-        env=env,
-    )  # fmt: skip
-    state = json.loads(next(x for x in reversed(output.splitlines()) if x[:1] == "{"))
-    partitions = state["singer_state"]["bookmarks"]["actions"]["partitions"]
-    assert {p["context"]["board_id"] for p in partitions} == set(workspace.visible_board_ids())
