@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from datetime import datetime, timezone
 
@@ -94,7 +95,6 @@ def test_shape_of_default_workspace(ws: Workspace) -> None:
         "updateCard",
         "commentCard",
         "addMemberToCard",
-        "addLabelToCard",
         "createList",
         "addChecklistToCard",
         "updateCheckItemStateOnCard",
@@ -216,19 +216,21 @@ def test_short_link_accepted(ws: Workspace, api) -> None:
     board = ws.boards[ws.big_board_id]
     r = api(f"/boards/{board['shortLink']}")
     assert r.json()["id"] == board["id"]
-    assert set(r.json()) == {
+    # Trello's default fields, in its order (a recorded answer: no activity dates).
+    assert list(r.json()) == [
         "id",
         "name",
         "desc",
         "descData",
         "closed",
         "idOrganization",
+        "idEnterprise",
         "pinned",
         "url",
         "shortUrl",
-        "prefs",
         "labelNames",
-    }
+        "prefs",
+    ]
     assert api(f"/boards/{board['id']}", fields="all").json() == board
 
 
@@ -559,3 +561,302 @@ def test_small_boards_with_more_lists_than_cards_generate() -> None:
     # Board-level actions (createList, addMemberToBoard) index lists and members, not cards.
     small = Workspace.generate(seed=1, boards=4, cards=300, actions=500)
     assert sum(len(small.board_cards(b)) for b in small.visible_board_ids()) > 0
+
+
+# ---------------------------------------------------------------- what real Trello does
+def client(ws: Workspace, server: EmulatorServer):
+    """``get(path, **params)`` against ``server`` with the workspace's credentials."""
+    session = requests.Session()
+    session.headers["Authorization"] = (
+        f'OAuth oauth_consumer_key="{ws.api_key}", oauth_token="{ws.token}"'
+    )
+
+    def get(path: str, **params):
+        return session.get(server.url + path, params=params, timeout=10)
+
+    return get
+
+
+def nested_count(ws: Workspace, cards: list[dict]) -> int:
+    """Checklists + attachments + custom field items of ``cards``."""
+    return sum(
+        len(c["idChecklists"])
+        + len(ws.card_attachments.get(c["id"], []))
+        + len(ws.card_custom_field_items.get(c["id"], []))
+        for c in cards
+    )
+
+
+NESTED = {"checklists": "all", "attachments": "true", "customFieldItems": "true"}
+
+
+def test_cards_answer_with_too_many_nested_objects_is_refused(ws: Workspace) -> None:
+    big = ws.big_board_id
+    newest_100 = ws.board_cards(big)[-100:]
+    cap = nested_count(ws, newest_100)
+    assert cap > 0
+    with EmulatorServer(ws, max_nested_objects=cap) as server:
+        get = client(ws, server)
+        # the whole page nests more than the cap: refused, as a whole
+        r = get(f"/boards/{big}/cards", filter="all", limit=1000, **NESTED)
+        assert (r.status_code, r.text) == (403, "Too many checklists")
+        assert r.headers["Content-Type"].startswith("text/plain")
+        # fewer cards a page, or the cards without nested objects: answered
+        r = get(f"/boards/{big}/cards", filter="all", limit=100, **NESTED)
+        assert r.status_code == 200
+        assert sorted(c["id"] for c in r.json()) == [c["id"] for c in newest_100]
+        r = get(f"/boards/{big}/cards", filter="all", limit=1000)
+        assert r.status_code == 200
+        assert len(r.json()) == 1000
+        # only what is asked for counts
+        checklists = sum(len(c["idChecklists"]) for c in ws.board_cards(big)[-1000:])
+        r = get(f"/boards/{big}/cards", filter="all", limit=1000, checklists="all")
+        assert r.status_code == (403 if checklists > cap else 200)
+        # a list's cards are refused the same way
+        lst = max(ws.board_lists(big), key=lambda x: nested_count(ws, ws.list_cards(x["id"])))
+        assert nested_count(ws, ws.list_cards(lst["id"])) > cap
+        r = get(f"/lists/{lst['id']}/cards", filter="all", **NESTED)
+        assert r.status_code == 403
+        assert get(f"/lists/{lst['id']}/cards", filter="all").status_code == 200
+
+        server.too_big_answer = "cards"
+        r = get(f"/boards/{big}/cards", filter="all", limit=1000, **NESTED)
+        assert r.status_code == 403
+        assert r.headers["Content-Type"].startswith("application/json")
+        assert r.json()["error"] == "API_TOO_MANY_CARDS_REQUESTED"
+        assert r.json()["message"]
+
+        server.too_big_answer = "alternate"
+        bodies = [
+            get(f"/boards/{big}/cards", filter="all", limit=1000, **NESTED).text for _ in range(4)
+        ]
+        assert bodies[0] == bodies[2] == "Too many checklists"
+        assert "API_TOO_MANY_CARDS_REQUESTED" in bodies[1]
+        assert "API_TOO_MANY_CARDS_REQUESTED" in bodies[3]
+        with pytest.raises(ValueError, match="too_big_answer"):
+            server.too_big_answer = "sometimes"
+        server.max_nested_objects = None
+        r = get(f"/boards/{big}/cards", filter="all", limit=1000, **NESTED)
+        assert r.status_code == 200
+
+
+def test_db_limit_answers_429_to_the_first_asks_of_large_calls(ws: Workspace) -> None:
+    big = ws.big_board_id
+    with EmulatorServer(ws, db_limit_first=2, retry_after=1.5) as server:
+        get = client(ws, server)
+        for _ in range(2):
+            r = get(f"/boards/{big}/actions", limit=1000)
+            assert r.status_code == 429
+            assert r.json()["error"] == "API_TOKEN_DB_LIMIT_EXCEEDED"
+            assert r.headers["Retry-After"] == "1.5"
+            assert "x-rate-limit-api-token-remaining" in r.headers
+        assert get(f"/boards/{big}/actions", limit=1000).status_code == 200
+        # counted per path; small calls are never refused
+        assert get(f"/boards/{big}/cards", limit=10).status_code == 429
+        assert get("/members/me/boards").status_code == 200
+        assert get(f"/boards/{big}").status_code == 200
+        assert [e.status for e in server.log] == [429, 429, 200, 429, 200, 200]
+
+
+def test_date_bounds_in_whole_seconds_like_ids(ws: Workspace, api) -> None:
+    big = ws.big_board_id
+    sec = ws.runs["actions_c"]["second"]
+    in_second = [a for a in ws.board_actions(big) if _sec(a["id"]) == sec]
+    assert len(in_second) > 100
+    middle = sorted(a["date"] for a in in_second)[len(in_second) // 2]
+    any_id_of_second = in_second[0]["id"]
+    with EmulatorServer(ws, date_bounds="second") as server:
+        whole = client(ws, server)
+
+        def ids(get, **params):
+            r = get(f"/boards/{big}/actions", filter="all", limit=1000, **params)
+            assert r.status_code == 200
+            return {a["id"] for a in r.json()}
+
+        by_ms_before, by_s_before = ids(api, before=middle), ids(whole, before=middle)
+        by_ms_since, by_s_since = ids(api, since=middle), ids(whole, since=middle)
+        # milliseconds (the default): part of the second on each side
+        assert {a["id"] for a in in_second} & by_ms_before
+        assert {a["id"] for a in in_second} & by_ms_since
+        # whole seconds: none of that second on either side, exactly as an id bound
+        assert not {a["id"] for a in in_second} & (by_s_before | by_s_since)
+        assert by_s_before == ids(api, before=any_id_of_second)
+        assert by_s_since == ids(api, since=any_id_of_second)
+        assert all(_sec(a) < sec for a in by_s_before)
+        # cards too: a date inside a second bounds like any id of that second
+        card_sec = ws.runs["cards_a"]["second"]
+        date = iso_ms(card_sec * 1000 + 500)
+        some_card = ws.runs["cards_a"]["ids"][0]
+        for bound in ("before", "since"):
+            r = whole(f"/boards/{big}/cards", filter="all", limit=1000, **{bound: date})
+            by_id = api(f"/boards/{big}/cards", filter="all", limit=1000, **{bound: some_card})
+            assert {c["id"] for c in r.json()} == {c["id"] for c in by_id.json()}
+        with pytest.raises(ValueError, match="date_bounds"):
+            server.date_bounds = "minute"
+
+
+def test_board_activity_dates_only_when_asked(ws: Workspace, api) -> None:
+    big = ws.big_board_id
+    default = api(f"/boards/{big}").json()
+    assert "dateLastActivity" not in default
+    assert "dateLastView" not in default
+    every = api(f"/boards/{big}", fields="all").json()
+    assert every["dateLastActivity"] == ws.boards[big]["dateLastActivity"]
+    assert "dateLastView" in every
+    named = api(f"/boards/{big}", fields="name,dateLastActivity").json()
+    assert set(named) == {"id", "name", "dateLastActivity"}
+    # the boards lists give every field
+    listed = {b["id"]: b for b in api("/members/me/boards").json()}
+    assert listed[big]["dateLastActivity"] == every["dateLastActivity"]
+    assert all(isinstance(b["ixUpdate"], str) for b in listed.values())
+
+
+def test_board_activity_date_is_its_newest_card_activity(ws: Workspace) -> None:
+    for bid in ws.visible_board_ids():
+        moved = [a["date"] for a in ws.board_actions(bid) if a["type"] != "updateBoard"]
+        moved += [c["dateLastActivity"] for c in ws.board_cards(bid)]
+        assert ws.boards[bid]["dateLastActivity"] == max(moved)
+
+
+def test_untouched_boards_have_no_activity_date() -> None:
+    many = Workspace.generate(seed=2, boards=12, cards=1200, actions=2400, bulk=False)
+    boards = list(many.boards.values())[:12]
+    untouched = [b for b in boards if b["dateLastActivity"] is None]
+    assert [boards.index(b) for b in untouched] == [5]
+    assert [boards.index(b) for b in boards if b["closed"]] == [9, 11]
+    board = untouched[0]
+    assert many.board_cards(board["id"]) == []
+    assert {a["type"] for a in many.board_actions(board["id"])} <= {
+        "createBoard",
+        "createList",
+        "addMemberToBoard",
+        "updateBoard",
+    }
+    assert sum(len(many.board_cards(b["id"])) for b in boards) == 1200
+    assert sum(len(many.board_actions(b["id"])) for b in boards) == 2400
+    with EmulatorServer(many) as server:
+        get = client(many, server)
+        listed = {b["id"]: b for b in get("/members/me/boards").json()}
+        assert listed[board["id"]]["dateLastActivity"] is None
+        fresh = many.add_board(name="Nobody here yet")
+        assert get(f"/boards/{fresh['id']}", fields="all").json()["dateLastActivity"] is None
+        card = many.add_cards(fresh["id"], 1)[0]
+        moved = get(f"/boards/{fresh['id']}", fields="dateLastActivity").json()
+        assert moved["dateLastActivity"] == card["dateLastActivity"]
+
+
+def test_board_activity_moves_with_cards_not_with_a_rename() -> None:
+    ws = Workspace.generate(seed=4, boards=2, cards=200, actions=300, bulk=False)
+    bid = ws.visible_board_ids()[1]
+    with EmulatorServer(ws) as server:
+        get = client(ws, server)
+
+        def activity() -> str:
+            return get(f"/boards/{bid}", fields="dateLastActivity").json()["dateLastActivity"]
+
+        before = activity()
+        renamed = ws.rename_board(bid, "Renamed board ✏️")
+        assert renamed["type"] == "updateBoard"
+        assert renamed["data"]["old"]["name"] != "Renamed board ✏️"
+        assert renamed["data"]["board"]["name"] == "Renamed board ✏️"
+        assert get(f"/boards/{bid}/actions", limit=1).json()[0]["id"] == renamed["id"]
+        assert get(f"/boards/{bid}").json()["name"] == "Renamed board ✏️"
+        assert activity() == before
+        changes = [
+            lambda: ws.add_cards(bid, 2)[-1]["dateLastActivity"],
+            lambda: ws.add_actions(bid, 3)[-1]["date"],
+            lambda: ws.touch_card(ws.board_cards(bid, "open")[0]["id"])["dateLastActivity"],
+            lambda: ws.archive_card(ws.board_cards(bid, "open")[0]["id"])["dateLastActivity"],
+            lambda: ws.delete_card(ws.board_cards(bid)[0]["id"])["date"],
+        ]
+        for change in changes:
+            stamp = change()
+            assert activity() == stamp > before
+            before = stamp
+        ws.add_actions(bid, 1, types=["updateBoard"])
+        assert activity() == before
+        ws.board_activity_lag_ms = 20
+        action = ws.add_actions(bid, 1, types=["commentCard"])[0]
+        assert activity() == iso_ms(parse_iso_ms(action["date"]) - 20)
+
+
+def test_excluded_action_types_never_reach_the_feed() -> None:
+    ws = Workspace.generate(seed=1, boards=4, cards=600, actions=1500)
+    excluded = {
+        "createLabel",
+        "updateLabel",
+        "deleteLabel",
+        "addLabelToCard",
+        "removeLabelFromCard",
+        "createCheckItem",
+        "updateCheckItem",
+        "deleteCheckItem",
+        "createChecklist",
+        "copyChecklist",
+        "deleteComment",
+        "updateComment",
+        "voteOnCard",
+        "removeMemberFromBoard",
+    }
+    big = ws.big_board_id
+    with EmulatorServer(ws) as server:
+        get = client(ws, server)
+        for bid in ws.visible_board_ids():
+            types = {a["type"] for a in get(f"/boards/{bid}/actions", limit=1000).json()}
+            assert types
+            assert not types & excluded
+        feed = get(f"/boards/{big}/actions", limit=1000).json()
+        made = ws.add_actions(big, 4, types=["addLabelToCard", "createCheckItem"])
+        assert [a["type"] for a in made] == ["addLabelToCard", "createCheckItem"] * 2
+        assert get(f"/boards/{big}/actions", limit=1000).json() == feed
+        # the card's date moved (as Trello's does when a check item is created)
+        card_id = made[-1]["data"]["card"]["id"]
+        card = get(f"/boards/{big}/cards/{card_id}").json()
+        assert card["dateLastActivity"] == made[-1]["date"]
+        assert (
+            get(f"/boards/{big}", fields="dateLastActivity").json()["dateLastActivity"]
+            == (made[-1]["date"])
+        )
+
+
+def test_custom_field_values_are_strings_and_dropdowns_carry_id_value(ws: Workspace, api) -> None:
+    big = ws.big_board_id
+    cards = api(f"/boards/{big}/cards", filter="all", customFieldItems="true").json()
+    items = [item for c in cards for item in c["customFieldItems"]]
+    types = {cf["id"]: cf["type"] for cf in api(f"/boards/{big}/customFields").json()}
+    seen = set()
+    for item in items:
+        kind = types[item["idCustomField"]]
+        seen.add(kind)
+        if kind == "list":
+            assert "value" not in item
+            assert is_object_id(item["idValue"])
+        else:
+            assert "idValue" not in item
+            (value,) = item["value"].values()
+            assert isinstance(value, str)
+    assert seen == {"text", "number", "date", "checkbox", "list"}
+
+
+def test_many_small_boards_generate_fast() -> None:
+    started = time.monotonic()
+    many = Workspace.many_boards(seed=61, boards=120)
+    assert time.monotonic() - started < 2
+    boards = many.visible_board_ids()
+    assert len(boards) == 120
+    assert all(len(many.board_lists(b)) == 3 for b in boards)
+    cards = [len(many.board_cards(b)) for b in boards]
+    actions = [len(many.board_actions(b)) for b in boards]
+    touched = [i for i, b in enumerate(boards) if many.boards[b]["dateLastActivity"]]
+    assert sum(cards) == 120 * 25
+    assert sum(actions) == 120 * 60
+    assert 25 <= sum(cards[i] for i in touched) / len(touched) < 30
+    assert max(cards) < 120
+    assert max(actions) < 150
+    assert sum(many.boards[b]["closed"] for b in boards) == 12
+    assert sum(many.boards[b]["dateLastActivity"] is None for b in boards) == 12
+    # the generic form works as well (a big first board)
+    assert len(Workspace.generate(seed=5, boards=150, cards=300, actions=300).boards) == 151
+    with EmulatorServer(many) as server:
+        listed = client(many, server)("/members/me/boards").json()
+        assert len(listed) == 120

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .faults import FaultConfig
 from .model import Workspace
+from .routes.api import DATE_BOUNDS, TOO_BIG_ANSWERS
 from .server import EmulatorServer
 
 
@@ -36,6 +37,35 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--latency-ms", type=float, default=0.0)
     p.add_argument("--fault-rate", type=float, default=0.0)
     p.add_argument("--fault-seed", type=int, default=0)
+    p.add_argument(
+        "--date-bounds",
+        choices=DATE_BOUNDS,
+        default="ms",
+        help="ISO before/since dates bound to the millisecond (ms) or, like ids, to the second",
+    )
+    p.add_argument(
+        "--max-nested-objects",
+        type=int,
+        default=None,
+        metavar="N",
+        help="refuse (403) a cards answer nesting more checklists/attachments/custom field "
+        "items than N",
+    )
+    p.add_argument(
+        "--too-big-answer",
+        choices=TOO_BIG_ANSWERS,
+        default="checklists",
+        help='the refusal\'s body: "Too many checklists", API_TOO_MANY_CARDS_REQUESTED, '
+        "or one then the other",
+    )
+    p.add_argument(
+        "--db-limit-first",
+        type=int,
+        default=0,
+        metavar="N",
+        help="answer 429 API_TOKEN_DB_LIMIT_EXCEEDED to the first N asks of each cards or "
+        "actions path",
+    )
     p.add_argument("--print-config", metavar="PATH", help="write a tap config JSON here")
     p.add_argument("--verbose", action="store_true", help="log every request to stderr")
     args = p.parse_args(argv)
@@ -57,6 +87,10 @@ def main(argv: list[str] | None = None) -> int:
         faults=faults,
         latency_s=args.latency_ms / 1000.0,
         quiet=not args.verbose,
+        date_bounds=args.date_bounds,
+        max_nested_objects=args.max_nested_objects,
+        too_big_answer=args.too_big_answer,
+        db_limit_first=args.db_limit_first,
     )
     server.start()
     if args.print_config:

@@ -1,8 +1,10 @@
 """The HTTP layer: a real server on loopback that answers like ``api.trello.com/1``.
 
 ``EmulatorServer(workspace, host="127.0.0.1", port=0, *, rate_limit=False, token_limit=100,
-key_limit=300, window_s=10.0, retry_after=None, faults=None, latency_s=0.0, quiet=True)``
-runs a threaded werkzeug server in a daemon thread (``start()``/``stop()`` or ``with``).
+key_limit=300, window_s=10.0, retry_after=None, faults=None, latency_s=0.0, quiet=True,
+date_bounds="ms", max_nested_objects=None, too_big_answer="checklists", db_limit_first=0,
+db_limit_paths=DB_LIMIT_PATHS)`` runs a threaded werkzeug server in a daemon thread
+(``start()``/``stop()`` or ``with``).
 What Trello answers is in :mod:`trello_emulator.routes`; this module owns what surrounds
 every answer:
 
@@ -15,8 +17,15 @@ every answer:
   key), ``Retry-After`` only when ``retry_after`` is set; every answer carries the
   ``x-rate-limit-api-token-*`` and ``x-rate-limit-api-key-*`` headers unless
   ``rate_headers`` is False;
+* database load: with ``db_limit_first=N``, the first N requests to each path matching
+  ``db_limit_paths`` (cards and actions pages by default) answer 429
+  ``{"error": "API_TOKEN_DB_LIMIT_EXCEEDED", ...}``, as Trello does when a token used too
+  much database time;
 * faults (:class:`~trello_emulator.faults.FaultConfig`; assigning one restarts its counter)
   and added latency (``latency_s``);
+* Trello's behaviour switches, kept by the routes' :class:`~trello_emulator.routes.TrelloApi`
+  and settable here: ``date_bounds`` (``"ms"`` or ``"second"``), ``max_nested_objects``
+  and ``too_big_answer`` (refused over-large cards answers);
 * the request log: ``server.log`` (:class:`LogEntry` list), ``clear_log()``,
   ``count(path_prefix=None)`` and ``entries(path_prefix=None)`` (prefix compared with
   ``entry.path``, e.g. ``"/1/boards/"``).
@@ -52,6 +61,8 @@ _KEY_RE = re.compile(r'oauth_consumer_key\s*=\s*"?([^",\s]*)"?', re.IGNORECASE)
 _TOKEN_RE = re.compile(r'oauth_token\s*=\s*"?([^",\s]*)"?', re.IGNORECASE)
 _SLASHES = re.compile(r"/{2,}")
 _JSON = "application/json; charset=utf-8"
+DB_LIMIT_PATHS = r"/(cards|actions)$"
+"""The large calls that ``db_limit_first`` refuses: cards and actions pages."""
 
 
 @dataclass
@@ -107,10 +118,24 @@ class EmulatorServer:
         faults: FaultConfig | None = None,
         latency_s: float = 0.0,
         quiet: bool = True,
+        date_bounds: str = "ms",
+        max_nested_objects: int | None = None,
+        too_big_answer: str = "checklists",
+        db_limit_first: int = 0,
+        db_limit_paths: str = DB_LIMIT_PATHS,
     ) -> None:
         """Configure (``start()`` binds the port)."""
         self.ws = workspace
-        self.api = TrelloApi(workspace)
+        self.api = TrelloApi(
+            workspace,
+            date_bounds=date_bounds,
+            max_nested_objects=max_nested_objects,
+            too_big_answer=too_big_answer,
+        )
+        #: The first N requests to each path matching ``db_limit_paths`` answer 429.
+        self.db_limit_first = db_limit_first
+        self.db_limit_paths = db_limit_paths
+        self._db_hits: dict[str, int] = {}
         self.host = host
         self.port = port
         self.rate_limit = rate_limit
@@ -148,6 +173,33 @@ class EmulatorServer:
         if value is not None:
             value.reset()
         self._faults = value
+
+    @property
+    def date_bounds(self) -> str:
+        """How ISO ``before``/``since`` dates bound: ``"ms"`` or ``"second"`` (like ids)."""
+        return self.api.date_bounds
+
+    @date_bounds.setter
+    def date_bounds(self, value: str) -> None:
+        self.api.date_bounds = value
+
+    @property
+    def max_nested_objects(self) -> int | None:
+        """Cards answers nesting more objects than this are refused with 403 (None: never)."""
+        return self.api.max_nested_objects
+
+    @max_nested_objects.setter
+    def max_nested_objects(self, value: int | None) -> None:
+        self.api.max_nested_objects = value
+
+    @property
+    def too_big_answer(self) -> str:
+        """The refusal's body: ``"checklists"``, ``"cards"`` or ``"alternate"``."""
+        return self.api.too_big_answer
+
+    @too_big_answer.setter
+    def too_big_answer(self, value: str) -> None:
+        self.api.too_big_answer = value
 
     @property
     def base_url(self) -> str:
@@ -288,13 +340,14 @@ class EmulatorServer:
             limited, rl_headers = self._rate(*self._authenticate(key, token))
             if limited:
                 return self._rate_limited(limited, rl_headers)
+            self._check_db_load(req.path)
             with self.ws.lock:
                 body = handler(self.api, req, **args)
             resp = Response(body, status=200, content_type=_JSON)
         except ApiError as err:
-            resp = Response(
-                err.message, status=err.status, content_type="text/plain; charset=utf-8"
-            )
+            resp = Response(err.body, status=err.status, content_type=err.content_type)
+            if err.status == 429 and self.retry_after is not None:
+                resp.headers["Retry-After"] = str(self.retry_after)
         resp.headers.update(rl_headers)
         return resp
 
@@ -317,6 +370,20 @@ class EmulatorServer:
         if token != self.ws.token:
             raise ApiError(401, "invalid token")
         return self.ws.api_key, self.ws.token
+
+    def _check_db_load(self, path: str) -> None:
+        """429 ``API_TOKEN_DB_LIMIT_EXCEEDED`` for the first ``db_limit_first`` asks of a path."""
+        if self.db_limit_first <= 0 or not re.search(self.db_limit_paths, path):
+            return
+        with self._rl_lock:
+            seen = self._db_hits.get(path, 0)
+            self._db_hits[path] = seen + 1
+        if seen < self.db_limit_first:
+            raise ApiError(
+                429,
+                "Token used too much database time: back off large requests",
+                error="API_TOKEN_DB_LIMIT_EXCEEDED",
+            )
 
     def _rate_limited(self, error: str, rl_headers: dict[str, str]) -> Response:
         """Trello's 429: a JSON body naming the limit, and Retry-After if configured."""

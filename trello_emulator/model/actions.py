@@ -32,8 +32,6 @@ ACTION_WEIGHTS = [
     ("commentCard", 16),
     ("addMemberToCard", 6),
     ("removeMemberFromCard", 2),
-    ("addLabelToCard", 6),
-    ("removeLabelFromCard", 1),
     ("addChecklistToCard", 4),
     ("updateCheckItemStateOnCard", 6),
     ("addAttachmentToCard", 4),
@@ -42,7 +40,28 @@ ACTION_WEIGHTS = [
     ("updateCustomFieldItem", 3),
     ("updateBoard", 1),
 ]
-"""How often each type of activity happens after a board's creation."""
+"""How often each type of activity happens after a board's creation (Included types only)."""
+EXCLUDED_ACTION_TYPES = frozenset(
+    {
+        "createLabel",
+        "updateLabel",
+        "deleteLabel",
+        "addLabelToCard",
+        "removeLabelFromCard",
+        "createCheckItem",
+        "updateCheckItem",
+        "deleteCheckItem",
+        "createChecklist",
+        "copyChecklist",
+        "deleteComment",
+        "updateComment",
+        "voteOnCard",
+        "removeMemberFromBoard",
+    }
+)
+"""Types Trello sends to webhooks only: they never appear in ``/boards/{id}/actions``."""
+BOARD_ACTIVITY_IGNORES = frozenset({"updateBoard"})
+"""Types that leave the board's ``dateLastActivity`` alone (a rename, a prefs change)."""
 BOARD_LEVEL_TYPES = ("createList", "updateList", "updateBoard", "createBoard")
 """Types that concern the board or a list rather than a card."""
 MOVE_IN_RUN = "updateCard:move"

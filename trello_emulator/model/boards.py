@@ -26,13 +26,15 @@ BOARD_DEFAULT_FIELDS = (
     "descData",
     "closed",
     "idOrganization",
+    "idEnterprise",
     "pinned",
     "url",
     "shortUrl",
-    "prefs",
     "labelNames",
+    "prefs",
 )
-"""What ``/boards/{id}`` returns (besides ``id``) when no ``fields`` is asked."""
+"""What ``/boards/{id}`` returns (besides ``id``) when no ``fields`` is asked, in Trello's
+order: no ``dateLastActivity`` or ``dateLastView`` (ask ``fields=all`` or name them)."""
 
 
 def _limit(disable: int) -> dict[str, Any]:
@@ -186,11 +188,20 @@ def new_board(  # noqa: PLR0913
     return board
 
 
-def generate_lists(
-    ws: WorkspaceState, rng: random.Random, board_id: str, bstart: int, *, big: bool
+def generate_lists(  # noqa: PLR0913
+    ws: WorkspaceState,
+    rng: random.Random,
+    board_id: str,
+    bstart: int,
+    *,
+    big: bool,
+    count: int | None = None,
 ) -> list[str]:
-    """The board's lists, a few seconds apart after its creation; the last may be archived."""
-    n_lists = 8 if big else ri(rng, 3, 6)
+    """The board's lists, a few seconds apart after its creation; the last may be archived.
+
+    ``count`` lists if given, else 8 on the big board and 3-6 on the others.
+    """
+    n_lists = count if count is not None else (8 if big else ri(rng, 3, 6))
     list_ids: list[str] = []
     t = bstart
     for j in range(n_lists):

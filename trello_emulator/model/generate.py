@@ -9,9 +9,15 @@ Shape of the data set (``Workspace.generate(seed, boards, cards, actions, bulk, 
   board 2 (if >= 4 boards) was copied from board 0; on board 3 the token's member is an
   observer. One more board, ``invisible_board_id``, exists but the token's member is not
   on it.
+* From the sixth board on, one board in ten is closed (boards 9, 19, ...) and one in ten
+  was never touched (boards 5, 15, ...): no cards, only board-level actions, and
+  ``dateLastActivity: null`` as Trello shows such boards; its share of the cards goes to
+  the board before it.
 * Bulk runs (``bulk=True``, big board only), described in ``ws.runs``: cards ``cards_a``
   (~600 created in one second), ``cards_b`` (1,200 in one older second over several lists),
   actions ``actions_c`` (~800 in one second, with some identical milliseconds).
+* A board's ``dateLastActivity`` is its newest card activity or action, ``updateBoard``
+  (a rename, a prefs change) excepted; ``lists`` fixes every board's number of lists.
 
 Everything is drawn from ``ws.rng`` in a fixed order: the same arguments give the same ids
 and records, byte for byte. Each object's generator lives in its own module.
@@ -19,9 +25,9 @@ and records, byte for byte. Each object's generator lives in its own module.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from .actions import generate_actions, plan_actions
+from .actions import BOARD_ACTIVITY_IGNORES, generate_actions, plan_actions
 from .boards import generate_labels, generate_lists, new_board
 from .cards import CardPlan, generate_cards, plan_cards
 from .common import DAY, END_S, START_S, ri
@@ -45,6 +51,7 @@ def generate_workspace(  # noqa: PLR0913
     actions: int,
     bulk: bool,
     big_share: float,
+    lists: int | None = None,
 ) -> None:
     """Fill an empty workspace (see the module docstring for its shape)."""
     rng = ws.rng
@@ -58,6 +65,10 @@ def generate_workspace(  # noqa: PLR0913
     else:
         card_split = split_sizes(rng, cards, n_boards, big_share)
         action_split = split_sizes(rng, actions, n_boards, big_share)
+    for i in range(n_boards):
+        if untouched_board(i):  # its cards go to the board before it
+            card_split[i - 1] += card_split[i]
+            card_split[i] = 0
     org_ids = list(ws.organizations)
     others = [m for m in ws.members if m != ws.me_id]
     for i in range(n_boards):
@@ -76,7 +87,7 @@ def generate_workspace(  # noqa: PLR0913
             rng,
             name=name,
             org=org,
-            closed=n_boards >= 3 and i == n_boards - 1,
+            closed=(n_boards >= 3 and i == n_boards - 1) or (i >= 5 and i % 10 == 9),
             members=board_members,
             bstart=bstart,
             n_cards=card_split[i],
@@ -85,6 +96,8 @@ def generate_workspace(  # noqa: PLR0913
             bulk=bulk and i == 0,
             source=(ws.big_board_id if i == 2 and n_boards >= 4 else None),
             me_type="observer" if i == 3 else "admin",
+            lists=lists,
+            untouched=untouched_board(i),
         )
         if i == 0:
             ws.big_board_id = bid
@@ -107,6 +120,11 @@ def generate_workspace(  # noqa: PLR0913
         member["idBoards"] = [b for b in ws.boards if mid in ws.index[b].members]
     ws.clock_s = END_S + DAY
     ws.mutation_process = ws.ids.process()
+
+
+def untouched_board(index: int) -> bool:
+    """Whether the ``index``-th board is one nobody touched (boards 5, 15, 25...)."""
+    return index >= 5 and index % 10 == 5
 
 
 def split_sizes(rng: random.Random, total: int, n: int, big_share: float) -> list[int]:
@@ -135,10 +153,13 @@ def generate_board(  # noqa: PLR0913
     bulk: bool,
     source: str | None,
     me_type: str | None,
+    lists: int | None = None,
+    untouched: bool = False,
 ) -> str:
     """One board created at ``bstart`` with everything on it; its id.
 
     ``members[0]`` created it; ``me_type`` is the token's member's role (None: not on it).
+    An ``untouched`` board (give it no cards) keeps ``dateLastActivity`` null.
     """
     board = new_board(
         ws,
@@ -153,7 +174,7 @@ def generate_board(  # noqa: PLR0913
         me_type=me_type,
     )
     bid: str = board["id"]
-    list_ids = generate_lists(ws, rng, bid, bstart, big=big)
+    list_ids = generate_lists(ws, rng, bid, bstart, big=big, count=lists)
     generate_labels(ws, rng, board, bstart, big=big)
     generate_custom_fields(ws, rng, bid, bstart, big=big)
     plan = plan_cards(ws, rng, n_cards, bstart, list_ids, bulk)
@@ -189,13 +210,16 @@ def generate_board(  # noqa: PLR0913
     idx.actions = history.actions
     idx.action_ms = history.action_ms
     idx.action_secs = [ms // 1000 for ms in history.action_ms]
-    newest: list[Any] = [a["date"] for a in history.actions[-1:]]
-    newest += [c["dateLastActivity"] for c in cards[-1:]]
-    last_activity = max(newest or [iso_ms(bstart * 1000)])
-    board["dateLastActivity"] = last_activity
-    board["dateLastView"] = last_activity if me_type else None
-    if closed:
-        board["dateClosed"] = last_activity
+    if not untouched:
+        moved = [a["date"] for a in history.actions if a["type"] not in BOARD_ACTIVITY_IGNORES]
+        moved += [c["dateLastActivity"] for c in cards]
+        last_activity = max(moved or [iso_ms(bstart * 1000)])
+        board["dateLastActivity"] = last_activity
+        board["dateLastView"] = last_activity if me_type else None
+        if closed:
+            board["dateClosed"] = last_activity
+    elif closed:
+        board["dateClosed"] = iso_ms(bstart * 1000)
     return bid
 
 

@@ -16,9 +16,14 @@ copy-on-write for cards (a changed card is a new dict, so cached answers stay va
   first); card actions move the card's ``dateLastActivity``;
 * ``touch_card`` (new description), ``archive_card``, ``delete_card`` (the card is gone; a
   ``deleteCard`` action remains);
-* ``add_board(name=None, organization_id=None)`` - an empty board the token's member admins.
+* ``rename_board(board_id, name)`` - an ``updateBoard`` action, and no new activity date;
+* ``add_board(name=None, organization_id=None)`` - an empty board the token's member admins,
+  untouched (``dateLastActivity`` null) until something happens on it.
 
-Every action also moves its board's ``dateLastActivity``.
+Every action but ``updateBoard`` moves its board's ``dateLastActivity`` to the action's
+date (minus ``board_activity_lag_ms``: Trello stamps it a few ms before the action).
+``add_actions`` with an Excluded type (``addLabelToCard``, ``createCheckItem``...) moves the
+card's and the board's dates but, as in Trello, leaves no action in the board's feed.
 """
 
 from __future__ import annotations
@@ -26,7 +31,14 @@ from __future__ import annotations
 import bisect
 from typing import Any
 
-from .actions import BOARD_LEVEL_TYPES, action_data, build_action, deleted_card_data
+from .actions import (
+    BOARD_ACTIVITY_IGNORES,
+    BOARD_LEVEL_TYPES,
+    EXCLUDED_ACTION_TYPES,
+    action_data,
+    build_action,
+    deleted_card_data,
+)
 from .cards import build_card, card_badges
 from .common import END_S, pick, ri
 from .generate import generate_board, generate_workspace
@@ -37,6 +49,11 @@ from .state import WorkspaceState
 class Workspace(WorkspaceState):
     """A Trello workspace: records, per-board indexes, a generator and a mutation API."""
 
+    board_activity_lag_ms = 0
+    """How long before an action's ``date`` its board's ``dateLastActivity`` is stamped
+    (a real comment: action 15:46:05.589, board 15:46:05.569). Set it on a workspace to
+    make a board's date lag its newest action, as in Trello."""
+
     @classmethod
     def generate(  # noqa: PLR0913, PLR0917
         cls,
@@ -46,13 +63,47 @@ class Workspace(WorkspaceState):
         actions: int = 4200,
         bulk: bool = True,
         big_share: float = 0.88,
+        lists: int | None = None,
     ) -> Workspace:
-        """A deterministic workspace for ``seed``: the same arguments, the same records."""
+        """A deterministic workspace for ``seed``: the same arguments, the same records.
+
+        ``big_share`` of the cards and actions go to board 0; ``lists`` fixes the number of
+        lists of every board (default: 8 on board 0, 3-6 elsewhere).
+        """
         ws = cls(seed)
         generate_workspace(
-            ws, boards=boards, cards=cards, actions=actions, bulk=bulk, big_share=big_share
+            ws,
+            boards=boards,
+            cards=cards,
+            actions=actions,
+            bulk=bulk,
+            big_share=big_share,
+            lists=lists,
         )
         return ws
+
+    @classmethod
+    def many_boards(
+        cls,
+        seed: int = 1,
+        boards: int = 120,
+        cards_per_board: int = 25,
+        actions_per_board: int = 60,
+        lists: int = 3,
+    ) -> Workspace:
+        """An account of many small boards (for scale tests): even sizes, no bulk runs.
+
+        One board in ten is closed and one in ten untouched (``dateLastActivity`` null).
+        """
+        return cls.generate(
+            seed=seed,
+            boards=boards,
+            cards=boards * cards_per_board,
+            actions=boards * actions_per_board,
+            bulk=False,
+            big_share=1 / max(1, boards),
+            lists=lists,
+        )
 
     # ------------------------------------------------------------------ building blocks
     def _tick(self) -> int:
@@ -83,8 +134,16 @@ class Workspace(WorkspaceState):
         idx.action_secs.append(sec)
         idx.cache.clear()
         self.actions[action["id"]] = action
-        self.boards[bid]["dateLastActivity"] = action["date"]
+        if atype not in BOARD_ACTIVITY_IGNORES:
+            self._board_activity(bid, sec * 1000 + ms)
         return action
+
+    def _board_activity(self, bid: str, date_ms: int) -> None:
+        """Move the board's ``dateLastActivity`` to an activity at ``date_ms``."""
+        stamp = iso_ms(date_ms - self.board_activity_lag_ms)
+        board = self.boards[bid]
+        if board["dateLastActivity"] is None or board["dateLastActivity"] < stamp:
+            board["dateLastActivity"] = stamp
 
     def _replace_card(self, new: dict[str, Any]) -> None:
         idx = self.index[new["idBoard"]]
@@ -159,7 +218,10 @@ class Workspace(WorkspaceState):
                     sec = self._tick()
                 ms = (k % 1000) if same_second else ri(rng, 0, 999)
                 atype = cycle[k % len(cycle)]
-                if open_cards and atype not in BOARD_LEVEL_TYPES:
+                if atype in EXCLUDED_ACTION_TYPES:
+                    card = pick(rng, open_cards) if open_cards else None
+                    action = self._webhook_only_action(bid, atype, card, sec, ms)
+                elif open_cards and atype not in BOARD_LEVEL_TYPES:
                     card = pick(rng, open_cards)
                     args = (rng, bid, atype, 0, [card], idx.lists, idx.members, sec)
                     data, real = action_data(self, *args)
@@ -178,6 +240,26 @@ class Workspace(WorkspaceState):
                     action = self._append_action(bid, real, data, sec, ms)
                 out.append(action)
             return out
+
+    def _webhook_only_action(
+        self, bid: str, atype: str, card: dict[str, Any] | None, sec: int, ms: int
+    ) -> dict[str, Any]:
+        """An Excluded action: its card's and board's dates move, the feed stays as it was."""
+        data: dict[str, Any] = {"board": self.board_refs[bid]}
+        if card is not None:
+            data["card"] = self.card_refs[card["id"]]
+        action = build_action(
+            self,
+            action_id=self.ids.new(sec, self.mutation_process),
+            action_type=atype,
+            data=data,
+            date_ms=sec * 1000 + ms,
+            creator=self.me_id,
+        )
+        if card is not None:
+            self._replace_card(dict(self.cards[card["id"]], dateLastActivity=action["date"]))
+            self._board_activity(bid, sec * 1000 + ms)
+        return action
 
     def _edit_card(
         self,
@@ -249,10 +331,22 @@ class Workspace(WorkspaceState):
             data = deleted_card_data(self, bid, cur)
             return self._append_action(bid, "deleteCard", data, sec, ri(self.rng, 0, 999))
 
+    def rename_board(self, board_id: str, name: str) -> dict[str, Any]:
+        """Rename a board: an ``updateBoard`` action; its ``dateLastActivity`` stays put."""
+        with self.lock:
+            bid = self.resolve_board(board_id) or board_id
+            board = self.boards[bid]
+            old = board["name"]
+            board["name"] = name
+            # Actions already recorded keep the name they were made under: a new ref.
+            self.board_refs[bid] = {**self.board_refs[bid], "name": name}
+            data = {"board": self.board_refs[bid], "old": {"name": old}}
+            return self._append_action(bid, "updateBoard", data, self._tick(), ri(self.rng, 0, 999))
+
     def add_board(
         self, name: str | None = None, organization_id: str | None = None
     ) -> dict[str, Any]:
-        """Create an empty board (a few lists, 6+ labels) visible to the token."""
+        """Create an empty board (a few lists, 6+ labels) visible to the token, untouched."""
         with self.lock:
             sec = self._tick()
             others = [m for m in self.members if m != self.me_id][:2]
@@ -270,6 +364,7 @@ class Workspace(WorkspaceState):
                 bulk=False,
                 source=None,
                 me_type="admin",
+                untouched=True,
             )
             # generate_board lays lists/labels a little after bstart: keep the clock past them
             self.clock_s = max(self.clock_s, sec + 3600)

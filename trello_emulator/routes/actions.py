@@ -1,7 +1,8 @@
 """The route of a board's action feed: newest first, paged by ``before``/``since``/``page``.
 
 An id given to ``before``/``since`` bounds by its creation second (Trello compares the
-first 4 bytes only); a date bounds to the millisecond.
+first 4 bytes only); a date bounds to the millisecond, or to the second like an id when the
+server's ``date_bounds`` is ``"second"``.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import bisect
 from typing import TYPE_CHECKING, Any
 
-from .params import ApiError, dumps, given, parse_fields, parse_limit, parse_time, project
+from .params import ApiError, dumps, given, parse_fields, parse_limit, project
 
 if TYPE_CHECKING:
     from werkzeug.wrappers import Request
@@ -36,10 +37,10 @@ def actions_page(  # noqa: PLR0913, PLR0917
     before = a.get(prefix + "before")
     since = a.get(prefix + "since")
     if given(before):
-        kind, val = parse_time(before)
+        kind, val = api.parse_bound(before)
         hi = bisect.bisect_left(secs, val) if kind == "id" else bisect.bisect_left(ms_arr, val)
     if given(since):
-        kind, val = parse_time(since)
+        kind, val = api.parse_bound(since)
         lo = bisect.bisect_right(secs, val) if kind == "id" else bisect.bisect_right(ms_arr, val)
     try:
         page_no = int(a.get(prefix + "page", "0"))

@@ -3,7 +3,9 @@
 A board's cards come newest id first in pages of at most 1000, each page itself in no
 order (shuffled deterministically, as Trello's are unsorted); ``before``/``since`` bound
 them by creation second, whether given an id or a date. ``customFieldItems``,
-``attachments``, ``checklists`` and ``members`` nest those objects in each card.
+``attachments``, ``checklists`` and ``members`` nest those objects in each card; an answer
+that would nest more than ``api.max_nested_objects`` of them is refused (403), as Trello
+refuses over-large answers rather than truncate them.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ from .params import (
     given,
     parse_fields,
     parse_limit,
-    parse_time,
     project,
     truthy,
 )
@@ -52,11 +53,11 @@ def cards_page(
     before = a.get("before")
     since = a.get("since")
     if given(before):
-        kind, val = parse_time(before)
+        kind, val = api.parse_bound(before)
         sec_bound = val if kind == "id" else -(-val // 1000)
         hi = bisect.bisect_left(secs, sec_bound)
     if given(since):
-        kind, val = parse_time(since)
+        kind, val = api.parse_bound(since)
         lo = bisect.bisect_right(secs, val if kind == "id" else val // 1000)
     page = cards[max(lo, hi - limit) : hi] if hi > lo else []
     if len(page) > 1:
@@ -137,6 +138,26 @@ def cards_json(api: TrelloApi, cards: list[dict[str, Any]], a: Any) -> bytes:
     return b"[" + b",".join(parts) + b"]"
 
 
+def nested_objects(api: TrelloApi, cards: list[dict[str, Any]], a: Any) -> int:
+    """How many checklists, attachments and custom field items an answer would nest."""
+    ws = api.ws
+    count = 0
+    if a.get("checklists", "none") != "none":
+        count += sum(len(c["idChecklists"]) for c in cards)
+    if a.get("attachments", "false").lower() not in ("false", "none", "0"):
+        count += sum(len(ws.card_attachments.get(c["id"], ())) for c in cards)
+    if truthy(a.get("customFieldItems")):
+        count += sum(len(ws.card_custom_field_items.get(c["id"], ())) for c in cards)
+    return count
+
+
+def answer_cards(api: TrelloApi, cards: list[dict[str, Any]], a: Any) -> bytes:
+    """A cards answer, unless it is too big for Trello to send."""
+    if api.max_nested_objects is not None:
+        api.refuse_if_too_big(nested_objects(api, cards, a))
+    return cards_json(api, cards, a)
+
+
 def get_board_cards(api: TrelloApi, req: Request, bid: str, filt: str | None = None) -> bytes:
     """``/boards/{id}/cards`` and ``/boards/{id}/cards/{filter or card id}``."""
     bid = api.board_id(bid)
@@ -146,7 +167,7 @@ def get_board_cards(api: TrelloApi, req: Request, bid: str, filt: str | None = N
         if card is None or card["idBoard"] != bid:
             raise ApiError(404, NOT_FOUND)
         return dumps(card_views(api, [card], req.args)[0])
-    return cards_json(api, cards_page(api, bid, filt, req.args), req.args)
+    return answer_cards(api, cards_page(api, bid, filt, req.args), req.args)
 
 
 def get_list_cards(api: TrelloApi, req: Request, lid: str) -> bytes:
@@ -158,7 +179,7 @@ def get_list_cards(api: TrelloApi, req: Request, lid: str) -> bytes:
     if filt not in ("all", "open", "closed", "none"):
         raise ApiError(400, "invalid value for filter")
     cards = [] if filt == "none" else api.ws.list_cards(lst["id"], filt)
-    return cards_json(api, cards, req.args)
+    return answer_cards(api, cards, req.args)
 
 
 def get_card(api: TrelloApi, req: Request, cid: str) -> bytes:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from trello_emulator.model.ids import id_second, parse_iso_ms
 from trello_emulator.model.members import MEMBER_DEFAULT_FIELDS
 
-from .params import ApiError, dumps, given, parse_fields, parse_limit, parse_time, project
+from .params import ApiError, dumps, given, parse_fields, parse_limit, project
 
 if TYPE_CHECKING:
     from werkzeug.wrappers import Request
@@ -90,7 +90,7 @@ def get_organization_actions(api: TrelloApi, req: Request, oid: str) -> bytes:
     ]
     since = req.args.get("since")
     if given(since):
-        kind, val = parse_time(since)
+        kind, val = api.parse_bound(since)
         if kind == "id":
             acts = [a for a in acts if id_second(a["id"]) > val]
         else:

@@ -20,11 +20,30 @@ MAX_LIMIT = 1000
 class ApiError(Exception):
     """A request Trello refuses: ``status`` and the body it answers with."""
 
-    def __init__(self, status: int, message: str) -> None:
-        """Refuse with ``status``; ``message`` is the plain-text body."""
+    def __init__(self, status: int, message: str, *, error: str | None = None) -> None:
+        """Refuse with ``status``: ``message`` as plain text, or as JSON with ``error``.
+
+        With ``error`` the body is ``{"error": error, "message": message}`` (Trello's JSON
+        refusals: ``API_TOO_MANY_CARDS_REQUESTED``, ``API_TOKEN_DB_LIMIT_EXCEEDED``...).
+        """
         super().__init__(message)
         self.status = status
         self.message = message
+        self.error = error
+
+    @property
+    def body(self) -> bytes:
+        """The body Trello answers with."""
+        if self.error is None:
+            return self.message.encode("utf-8")
+        return dumps({"error": self.error, "message": self.message})
+
+    @property
+    def content_type(self) -> str:
+        """The body's content type."""
+        if self.error is None:
+            return "text/plain; charset=utf-8"
+        return "application/json; charset=utf-8"
 
 
 def dumps(obj: Any) -> bytes:
@@ -70,14 +89,21 @@ def truthy(value: str | None) -> bool:
     return value is not None and value.lower() in ("true", "1", "all", "yes")
 
 
-def parse_time(value: str) -> tuple[str, int]:
-    """("id", second) or ("date", epoch ms) for a ``before``/``since`` value."""
+def parse_time(value: str, date_bounds: str = "ms") -> tuple[str, int]:
+    """("id", second) or ("date", epoch ms) for a ``before``/``since`` value.
+
+    With ``date_bounds="second"`` a date is read the way Trello reads an id: as the
+    whole second it falls in, ("id", second).
+    """
     if is_object_id(value):
         return "id", id_second(value)
     try:
-        return "date", parse_iso_ms(value)
+        ms = parse_iso_ms(value)
     except ValueError:
         raise ApiError(400, "invalid date") from None
+    if date_bounds == "second":
+        return "id", ms // 1000
+    return "date", ms
 
 
 def given(value: str | None) -> TypeGuard[str]:
