@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import random
 import typing as t
 from http import HTTPStatus
 from urllib.parse import urlparse
 
+import backoff
 import msgspec
+import requests
 from singer_sdk.authenticators import APIKeyAuthenticator
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from singer_sdk.helpers.conform import TypeConformanceLevel
@@ -21,7 +24,6 @@ from tap_trello.throttle import retry_after_seconds
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Generator, Iterable, Iterator
 
-    import requests
     from backoff.types import Details
     from singer_sdk import Tap
     from singer_sdk.helpers.types import Context
@@ -31,6 +33,16 @@ if t.TYPE_CHECKING:
     from tap_trello.run import SyncRun
 
 DEFAULT_API_URL = "https://api.trello.com/1"
+#: What a request is retried on: rate limits and server errors (raised as retriable by
+#: validate_response), timeouts, resets and broken bodies.
+RETRIED = (
+    ConnectionResetError,
+    RetriableAPIError,
+    requests.exceptions.Timeout,
+    requests.exceptions.ConnectionError,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+)
 MAX_RETRY_WAIT_S = 60.0
 
 _PAYLOAD_ATTR = "_trello_payload"
@@ -195,14 +207,37 @@ class TrelloStream(RESTStream[t.Any]):
         return value + random.uniform(0.0, min(1.0, value * 0.1))  # noqa: S311
 
     @override
+    def request_decorator(self, func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+        # The SDK's retries, logged once by backoff_handler (not also by backoff itself).
+        retried: t.Callable[..., t.Any] = backoff.on_exception(
+            self.backoff_wait_generator,
+            RETRIED,
+            max_tries=self.backoff_max_tries,
+            on_backoff=self.backoff_handler,
+            jitter=self.backoff_jitter,
+            logger=None,
+        )(func)
+        return retried
+
+    @override
     def backoff_handler(self, details: Details) -> None:
+        request = details.get("args", (None,))[0]
+        url = getattr(request, "url", None) or ""
         self.logger.warning(
-            "Retrying %s in %.1f s (try %d): %s",
-            self.path,
+            "Retrying GET %s in %.1f s (try %d): %s",
+            urlparse(url).path or self.path,
             details.get("wait", 0.0),
             details.get("tries", 0),
             _one_line(details.get("exception")),
         )
+
+    @override
+    def log(self, message: str, *args: t.Any, level: int = logging.INFO, **kwargs: t.Any) -> None:
+        # The SDK says this before any error leaves a stream; the tap's main() words the
+        # failures it expects in one line, and an unexpected one still shows its traceback.
+        if message.startswith("An unhandled error occurred while syncing"):
+            return
+        super().log(message, *args, level=level, **kwargs)
 
     @override
     def response_error_message(self, response: requests.Response) -> str:
@@ -310,7 +345,8 @@ class TrelloStream(RESTStream[t.Any]):
         self, request: requests.PreparedRequest, context: Context | None
     ) -> requests.Response:
         """Send with retries, through the run's throttled session."""
-        return self.request_decorator(self._request)(request, context)
+        response: requests.Response = self.request_decorator(self._request)(request, context)
+        return response
 
     def first_requests(self, context: Context) -> list[requests.PreparedRequest]:  # noqa: ARG002
         """Requests this stream will make first for a board, that may be sent early."""

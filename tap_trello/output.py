@@ -18,6 +18,7 @@ import sys
 import typing as t
 
 from singer_sdk.contrib.msgspec import MsgSpecWriter
+from singer_sdk.helpers._state import PROGRESS_MARKER_NOTE, PROGRESS_MARKERS
 from singer_sdk.singerlib import SingerMessageType
 from singer_sdk.streams._state import StreamStateManager
 from typing_extensions import override
@@ -95,6 +96,24 @@ class IndexedStateManager(StreamStateManager):
             partitions.append(found)
             self._index[key] = found
         return found
+
+    @override
+    def increment_state(
+        self,
+        latest_record: types.Record,
+        *,
+        context: types.Context | None = None,
+        replication_key: str,
+    ) -> None:
+        # Say what is true, once, in the state: the SDK warns per partition that unsorted
+        # progress is not resumable, but a board's bookmark only moves once it is whole.
+        self.get_context_state(context).setdefault(
+            PROGRESS_MARKERS, {PROGRESS_MARKER_NOTE: RESUME_NOTE}
+        )
+        super().increment_state(latest_record, context=context, replication_key=replication_key)
+
+
+RESUME_NOTE = "Per board: a board cut off mid-sync is read again from its last bookmark."
 
 
 def _key(context: types.Context) -> tuple[tuple[str, t.Any], ...]:

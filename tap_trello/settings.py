@@ -1,0 +1,198 @@
+"""The tap's settings, and the checks that stop a wrong one before any request.
+
+JSON schema validation leaves ``format`` unchecked, accepts an empty token and ignores
+a misspelt setting; the files named on the command line are read by the SDK with a
+traceback for every mistake. Each check here turns one of those into one clear line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import logging
+import typing as t
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pendulum
+from singer_sdk import typing as th
+
+from tap_trello.client import DEFAULT_API_URL, TrelloError
+
+#: The options whose value is a JSON file the SDK reads.
+FILE_OPTIONS = ("--config", "--state", "--catalog")
+
+
+class SettingsError(TrelloError):
+    """The settings or input files are wrong: nothing was requested."""
+
+
+CONFIG_SCHEMA = th.PropertiesList(
+    th.Property(
+        "api_key",
+        th.StringType,
+        required=True,
+        secret=True,
+        title="API key",
+        description="Trello API key (from a Power-Up's API key page).",
+    ),
+    th.Property(
+        "token",
+        th.StringType,
+        required=True,
+        secret=True,
+        title="API token",
+        description="Trello API token; a read-only token is enough and recommended.",
+    ),
+    th.Property(
+        "api_url",
+        th.StringType,
+        default=DEFAULT_API_URL,
+        title="API URL",
+        description="Base URL of the Trello API (point it at the emulator for tests and demos).",
+    ),
+    th.Property(
+        "start_date",
+        th.DateTimeType,
+        title="Start date",
+        description=(
+            "Oldest action to extract (ISO 8601). Cards are current state and are never "
+            "filtered by it. Default: all history."
+        ),
+    ),
+    th.Property(
+        "board_ids",
+        th.ArrayType(th.StringType),
+        title="Board IDs",
+        description="Only these boards (ids or short links). Default: every board the token sees.",
+    ),
+    th.Property(
+        "organization_ids",
+        th.ArrayType(th.StringType),
+        title="Workspace IDs",
+        description="Also (or, without board_ids, only) the boards of these workspaces.",
+    ),
+    th.Property(
+        "include_closed",
+        th.BooleanType,
+        default=True,
+        title="Include closed",
+        description="Extract archived boards, lists and cards too.",
+    ),
+    th.Property(
+        "action_types",
+        th.ArrayType(th.StringType),
+        title="Action types",
+        description="Trello action types to extract (its `filter` values). Default: all.",
+    ),
+    th.Property(
+        "rescan_after_hours",
+        th.IntegerType,
+        default=24,
+        title="Rescan after hours",
+        description=(
+            "An incremental run skips a board whose activity date has not moved since its "
+            "last complete sync, unless that sync is older than this many hours (edits "
+            "such as a board rename do not move the date). 0 syncs every board every run."
+        ),
+    ),
+    th.Property(
+        "max_requests_per_10s",
+        th.IntegerType,
+        default=90,
+        title="Max requests per 10 s",
+        description="Client-side throttle, below Trello's 100 requests per 10 s per token.",
+    ),
+    th.Property(
+        "request_timeout",
+        th.IntegerType,
+        default=60,
+        title="Request timeout",
+        description="Seconds to wait for one Trello answer before retrying it.",
+    ),
+    th.Property(
+        "max_retries",
+        th.IntegerType,
+        default=5,
+        title="Max retries",
+        description="Retries of one request on 429, 5xx, timeouts and resets before failing.",
+    ),
+).to_dict()
+
+
+def check_settings(config: t.Mapping[str, t.Any]) -> list[str]:
+    """What JSON schema validation leaves unchecked (``format``, empty strings)."""
+    errors = [
+        f"{name} is empty"
+        for name in ("api_key", "token")
+        if name in config and not str(config[name] or "").strip()
+    ]
+    start_date = config.get("start_date")
+    if start_date is not None:
+        try:
+            pendulum.parse(str(start_date), strict=False)
+        except (ValueError, TypeError, pendulum.parsing.exceptions.ParserError):
+            errors.append(f"start_date {start_date!r} is not an ISO 8601 date or date-time")
+    api_url = urlparse(str(config.get("api_url") or DEFAULT_API_URL))
+    if api_url.scheme not in {"http", "https"} or not api_url.netloc:
+        errors.append(f"api_url {config.get('api_url')!r} is not an http(s) URL")
+    if int(config.get("max_requests_per_10s", 90)) < 1:
+        errors.append("max_requests_per_10s must be at least 1")
+    if int(config.get("rescan_after_hours", 24)) < 0:
+        errors.append("rescan_after_hours must be 0 (every board every run) or more")
+    return errors
+
+
+def unknown_settings(config: t.Mapping[str, t.Any], schema: dict[str, t.Any]) -> list[str]:
+    """One warning per setting the tap does not know, with the likely intended one."""
+    known = list(schema.get("properties", {}))
+    warnings = []
+    for name in sorted(set(config) - set(known)):
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        warnings.append(f"Unknown setting {name!r} is ignored{hint}")
+    return warnings
+
+
+def check_input_files(argv: list[str]) -> None:
+    """Stop with one line when a file named by --config, --state or --catalog is unusable."""
+    for option, path in _file_arguments(argv):
+        if path == "ENV":  # the SDK's "settings from the environment"
+            continue
+        file = Path(path)
+        if not file.is_file():
+            msg = f"{option} file {path!r} does not exist"
+            raise SettingsError(msg)
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            msg = f"{option} file {path!r} cannot be read: {getattr(exc, 'strerror', exc)}"
+            raise SettingsError(msg) from exc
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as exc:
+            msg = f"{option} file {path!r} is not valid JSON: {exc.msg} at line {exc.lineno}"
+            raise SettingsError(msg) from exc
+        if not isinstance(value, dict):
+            msg = f"{option} file {path!r} holds {type(value).__name__}, not a JSON object"
+            raise SettingsError(msg)
+
+
+def _file_arguments(argv: list[str]) -> t.Iterator[tuple[str, str]]:
+    for i, argument in enumerate(argv):
+        option, equals, value = argument.partition("=")
+        if option in FILE_OPTIONS:
+            if equals:
+                yield option, value
+            elif i + 1 < len(argv):
+                yield option, argv[i + 1]
+
+
+def quiet_selection_logs() -> None:
+    """The SDK logs a DEBUG line per field of the catalog; keep it for who asks for it.
+
+    A logging config (``SINGER_SDK_LOG_CONFIG``) that sets this logger's level wins.
+    """
+    selection = logging.getLogger("singer_sdk.singerlib.catalog")
+    if selection.level == logging.NOTSET:
+        selection.setLevel(logging.INFO)
