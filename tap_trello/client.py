@@ -18,6 +18,7 @@ from singer_sdk.streams import RESTStream
 from typing_extensions import override
 
 from tap_trello.output import IndexedStateManager, SingerOutput
+from tap_trello.paging import AnswerTooLargeError
 from tap_trello.schemas import SCHEMAS
 from tap_trello.throttle import retry_after_seconds
 
@@ -55,6 +56,10 @@ _ITEM = msgspec.json.Decoder()
 
 class _IdOnly(msgspec.Struct):
     id: str
+
+
+#: What Trello's 403 says when an answer would be too large (not a permission).
+TOO_LARGE_ANSWERS = ("too many checklists", "api_too_many_cards_requested")
 
 
 class TrelloError(Exception):
@@ -264,6 +269,10 @@ class TrelloStream(RESTStream[t.Any]):
     def client_error(self, response: requests.Response) -> Exception:
         """The exception for a 4xx answer: clear, one line, never the credentials."""
         body = response.text.strip().lower()
+        if response.status_code == HTTPStatus.FORBIDDEN and any(
+            refusal in body for refusal in TOO_LARGE_ANSWERS
+        ):
+            return AnswerTooLargeError(self.response_error_message(response))
         if response.status_code == HTTPStatus.UNAUTHORIZED and (
             "invalid token" in body or "invalid key" in body or "expired" in body
         ):

@@ -164,29 +164,63 @@ FetchPage: t.TypeAlias = "Callable[[dict[str, t.Any]], Future[list[dict[str, t.A
 SplitGroup: t.TypeAlias = "Callable[[GroupKey], Iterable[dict[str, t.Any]]]"
 
 
+class AnswerTooLargeError(Exception):
+    """Trello refused a page as too large (its nested objects): ask for fewer rows."""
+
+
+class PageSize:
+    """How many rows a page asks for, shrunk for a list whose pages Trello refuses."""
+
+    #: Below this, a refused page is a failure rather than a smaller question.
+    FLOOR = 10
+
+    def __init__(self, on_shrink: Callable[[int], None] | None = None) -> None:
+        """Start at Trello's most; ``on_shrink`` hears the first smaller size."""
+        self.value = PAGE_SIZE
+        self._on_shrink = on_shrink
+
+    def shrink(self) -> bool:
+        """Halve the size; False once at the floor."""
+        if self.value <= self.FLOOR:
+            return False
+        if self.value == PAGE_SIZE and self._on_shrink is not None:
+            self._on_shrink(max(self.FLOOR, self.value // 2))
+        self.value = max(self.FLOOR, self.value // 2)
+        return True
+
+
 def page_chain(
     fetch_page: FetchPage,
     window: dict[str, str],
     grain: Grain,
     split_group: SplitGroup,
-    page_size: int = PAGE_SIZE,
+    size: PageSize | None = None,
 ) -> Iterator[list[dict[str, t.Any]]]:
     """The new rows of each page of one ``before`` chain inside ``window``.
 
     The next page is requested before the current one is handed over, so it is on its
-    way while the caller emits.
+    way while the caller emits. A page refused as too large is asked again, smaller.
     """
-    pager = NewestFirstPaginator(grain, page_size)
+    size = size or PageSize()
+    pager = NewestFirstPaginator(grain, size.value)
 
     def request() -> Future[list[dict[str, t.Any]]]:
-        params: dict[str, t.Any] = {"limit": page_size, **window}
+        pager.page_size = size.value
+        params: dict[str, t.Any] = {"limit": size.value, **window}
         if pager.current_value:
             params["before"] = pager.current_value
         return fetch_page(params)
 
     pending: Future[list[dict[str, t.Any]]] | None = request()
     while pending is not None:
-        rows = pager.admit(pending.result())
+        try:
+            page = pending.result()
+        except AnswerTooLargeError:
+            if not size.shrink():
+                raise
+            pending = request()
+            continue
+        rows = pager.admit(page)
         if pager.split_key is not None:
             rows.extend(pager.admit_split(split_group(pager.split_key)))
         pager.advance(t.cast("requests.Response", None))

@@ -20,6 +20,7 @@ from typing_extensions import override
 
 from tap_trello.client import TrelloError
 from tap_trello.output import SingerOutput
+from tap_trello.paging import AnswerTooLargeError
 from tap_trello.run import SyncRun
 from tap_trello.settings import (
     CONFIG_SCHEMA,
@@ -79,6 +80,7 @@ class TapTrello(Tap):
 
 EXPECTED_FAILURES = (
     TrelloError,
+    AnswerTooLargeError,
     FatalAPIError,
     RetriableAPIError,
     requests.RequestException,

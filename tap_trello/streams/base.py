@@ -18,6 +18,7 @@ from tap_trello.client import BoardUnavailableError, TrelloStream
 from tap_trello.paging import (
     MAX_EXTRA_WINDOWS,
     PAGE_SIZE,
+    PageSize,
     page_chain,
     split_in_windows,
     window_cuts,
@@ -247,12 +248,16 @@ class NewestFirstStream(BoardChildStream):
 
                 return _PendingPage(pool.submit(self.send, request, board), finish)
 
+            # Shared by the board's chains: Trello refuses big pages of a big board.
+            size = PageSize(lambda smaller: self._ask_smaller(board, smaller))
+
             def chain(window: dict[str, str]) -> Iterator[list[Row]]:
                 return page_chain(
                     t.cast("t.Any", fetch_page),
                     window,
                     self.grain,
                     lambda key: self._split(board, key),
+                    size,
                 )
 
             # The newest window's bounds are read at each request: a cut narrows it.
@@ -273,6 +278,15 @@ class NewestFirstStream(BoardChildStream):
                         chains.remove(pages)
                     else:
                         yield from page
+
+    def _ask_smaller(self, context: Context, rows: int) -> None:
+        self.logger.warning(
+            "Board %s: Trello refused a page of %d %s as too large; asking for %d a page",
+            context["board_id"],
+            PAGE_SIZE,
+            self.name,
+            rows,
+        )
 
     def _split(self, context: Context, key: GroupKey) -> Iterable[Row]:
         self.logger.info(
