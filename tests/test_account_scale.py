@@ -1,4 +1,4 @@
-"""Account scale (DESIGN section 12): output linear in boards, a re-sync costs what changed.
+"""Account scale: output linear in boards, a re-sync costs what changed.
 
 The many-boards workspace: 120 small boards (a few lists, ~25 cards, ~60 actions each),
 one of them closed. Counts and request budgets are exact; timings live in the benchmark.
@@ -61,7 +61,7 @@ def test_many_boards_first_sync_reads_each_board_once(many_first_sync) -> None:
     assert len(first.records["boards"]) == len(boards)
     assert len(first.records["actions"]) == sum(len(workspace.board_actions(b)) for b in boards)
     assert len(first.records["cards"]) == sum(len(workspace.board_cards(b)) for b in boards)
-    # One nested call, one card page and one action page per board: the DESIGN minimum.
+    # One nested call, one card page and one action page per board: the minimum.
     assert len(server.log) == 2 + 3 * len(boards)
 
 

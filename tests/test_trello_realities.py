@@ -1,4 +1,4 @@
-"""What real Trello does (DESIGN section 3) and the tap's answer to each, end to end.
+"""What real Trello does beyond its documentation, and the tap's answer to each.
 
 - over-large cards answers are refused (403), not truncated: the tap asks smaller;
 - a token that used too much database time gets 429 API_TOKEN_DB_LIMIT_EXCEEDED;
