@@ -140,8 +140,12 @@ class TrelloStream(RESTStream[t.Any]):
     @override
     def _write_state_message(self) -> None:
         # Linear output: a state only when the records since the last one pay for it.
-        if self._final_state or t.cast("SingerOutput", self._tap.message_writer).state_due():
+        output = t.cast("SingerOutput", self._tap.message_writer)
+        if self._final_state or output.state_due():
             super()._write_state_message()
+        if self.parent_stream_type is None:
+            # A top-level stream is done: its last records go out, state changed or not.
+            output.flush()
 
     @override
     def finalize_state_progress_markers(self, state: dict[str, t.Any] | None = None) -> None:

@@ -560,6 +560,7 @@ BOARD_REF = open_object(
     id_property(),
     str_field("name"),
     str_field("shortLink"),
+    th.Property("prefs", open_object(), nullable=True, description="updateBoard: new prefs"),
     str_field("desc"),
     bool_field("closed"),
 )
@@ -584,6 +585,7 @@ CARD_REF = open_object(
     bool_field("dueComplete"),
     str_field("locationName"),
     str_field("address"),
+    str_field("idAttachmentCover", "updateCard: the new cover attachment (or empty)"),
 )
 """``data.card``: the card's id/name/idShort/shortLink plus, for ``updateCard``,
 the new value of the changed field (whose old value is in ``data.old``)."""
@@ -645,6 +647,10 @@ ACTION_DATA = open_object(
     th.Property("customField", CUSTOM_FIELD_REF, nullable=True),
     th.Property("customFieldItem", CUSTOM_FIELD_ITEM_REF, nullable=True),
     th.Property("organization", ORGANIZATION_REF, nullable=True),
+    th.Property("plugin", open_object(), nullable=True, description="power-up actions"),
+    bool_field("fromCopy"),  # the object came with a copied card or board
+    str_field("idOriginalCommenter", "copyCommentCard: who wrote the comment"),
+    str_field("creationMethod", "how a card or board was created (automatic, assisted...)"),
 )
 """An action's ``data``: the objects it touched; the shape varies by type."""
 

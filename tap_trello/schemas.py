@@ -125,6 +125,8 @@ BOARDS: Schema = _schema(
     str_field("type"),
     str_field("nodeId"),
     array_field("memberships", MEMBERSHIP),
+    bool_field("invited"),
+    array_field("invitations", open_object()),
 )
 """``/members/me/boards`` or ``/boards/{id}`` with ``fields=all``."""
 
@@ -341,6 +343,7 @@ ORGANIZATIONS: Schema = _schema(
     str_field("creationMethod"),
     array_field("credits", open_object()),
     str_field("domain"),
+    bool_field("allAdminsEnabled"),
     bool_field("invited"),
     array_field("invitations", open_object()),
     str_field("pendingProduct"),

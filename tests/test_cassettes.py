@@ -222,17 +222,7 @@ SCHEMA_MISMATCHES: dict[str, str] = {}
 
 # Cassettes with fields the tap's schema does not declare (the schema should list every
 # field Trello returns). Same rule: delete the entry once the schema has the field.
-UNDECLARED_FIELDS: dict[str, str] = {
-    "tk_members_me_boards_2015-11-26.json": "boards: invitations, invited (2015 boards)",
-    "rt_board_actions_filter_all_2020-05-17.json": (
-        "actions: data.board.prefs, data.fromCopy, data.idOriginalCommenter, data.plugin"
-    ),
-    "rt_member_actions_filter_all_2020-08-20.json": (
-        "actions: data.board.prefs, data.creationMethod, data.plugin"
-    ),
-    "rt_member_organizations_2020-08-20.json": "organizations: allAdminsEnabled",
-    "webhook_actions/card-cover.json": "actions: data.card.idAttachmentCover",
-}
+UNDECLARED_FIELDS: dict[str, str] = {}
 
 
 def problems(records: Records) -> list[str]:
