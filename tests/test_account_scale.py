@@ -156,3 +156,26 @@ def test_output_is_linear_in_boards(make_emulator) -> None:
     state = parse_messages(run.stdout).state
     assert "partitions" not in state["bookmarks"].get("lists", {})
     assert len(state["bookmarks"]["boards"]["board_scans"]["boards"]) == TINY["boards"]
+
+
+def test_named_boards_are_skipped_too(many) -> None:
+    workspace, server, config = many
+    named = [b for b in workspace.visible_board_ids(False) if workspace.board_cards(b)][:3]
+    config = {**config, "board_ids": named}
+    first = run_tap(config)
+    assert {row["board_id"] for row in first.records["cards"]} == set(named)
+    server.clear_log()
+    again = run_tap(config, state=first.state)
+    # The board call that lists a named board is made (it is the board's row) and asks
+    # for the activity date; nothing below an unchanged board is.
+    board_calls = [e for e in server.log if e.path.startswith("/1/boards/")]
+    assert sorted(e.path for e in board_calls) == sorted(f"/1/boards/{b}" for b in named)
+    assert all(
+        "dateLastActivity" in e.query["fields"] or e.query["fields"] == "all" for e in board_calls
+    )
+    assert set(again.records) == {"boards", "organizations"}
+    workspace.add_actions(named[1], 3)
+    server.clear_log()
+    third = run_tap(config, state=again.state)
+    assert {row["board_id"] for row in third.records["actions"]} == {named[1]}
+    assert len(third.records["actions"]) == 3
