@@ -15,6 +15,7 @@ from pathlib import Path
 from bench import catalogs
 from bench.report import BenchReport, WorkspaceSummary, render
 from bench.runner import TapRun, run_tap
+from bench.scale import Scale, ScaleReport, render_scale, scale_ok
 from trello_emulator import EmulatorServer, Workspace
 
 DEFAULT_CACHE = catalogs.REPO_ROOT / ".bench"
@@ -43,6 +44,43 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     p.add_argument(
         "--latency-ms", type=float, default=None, help="added latency (rate-limited: 100)"
+    )
+    p.add_argument(
+        "--scale",
+        action="store_true",
+        help="only the many-boards scenarios (issue 10): tiny boards' output and CPU, the "
+        "many-boards workspace's first sync at the rate limit, re-syncs, singer-io's figures",
+    )
+    p.add_argument(
+        "--no-scale", action="store_true", help="skip the many-boards scenarios in the default mode"
+    )
+    p.add_argument(
+        "--tiny-boards",
+        default="300,1000,3000",
+        help="scale: numbers of tiny boards (1 list, 2 cards, 2 actions each); '' for none",
+    )
+    p.add_argument(
+        "--many-boards",
+        type=int,
+        default=120,
+        help="scale: boards of the many-boards workspace (0: skip it)",
+    )
+    p.add_argument(
+        "--scale-latencies-ms",
+        default="100,300",
+        help="scale: latencies of the first full syncs under the rate limit; the first one's "
+        "final state and latency serve the re-syncs",
+    )
+    p.add_argument(
+        "--k-changed", type=int, default=5, help="scale: boards that gain actions before a re-sync"
+    )
+    p.add_argument("--k-actions", type=int, default=4, help="scale: actions each of them gains")
+    p.add_argument(
+        "--singer-io-timeout",
+        type=float,
+        default=420,
+        help="scale: seconds before singer-io's rate-limited run is stopped (it is then run "
+        "without the limit, for its requests)",
     )
     p.add_argument("--no-singer-io", action="store_true", help="skip singer-io's tap")
     p.add_argument(
@@ -90,6 +128,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         if args.streams
         else catalogs.OUR_STREAMS
     )
+    args.tiny_boards = [int(x) for x in args.tiny_boards.split(",") if x.strip()]
+    args.scale_latencies = [float(x) for x in args.scale_latencies_ms.split(",") if x.strip()] or [
+        100.0
+    ]
     if args.latency_ms is None:
         args.latency_ms = 100.0 if args.rate_limited else 0.0
     return args
@@ -132,6 +174,7 @@ class Bench:
         self.workdir = workdir
         self.log = (lambda *_a: None) if args.quiet else self._log
         self.last_server: EmulatorServer | None = None
+        self.scale: ScaleReport | None = None
 
     @staticmethod
     def _log(message: str) -> None:
@@ -266,21 +309,47 @@ class Bench:
             report.size_runs.append((small_summary, run))
         return report
 
+    def execute_scale(self) -> ScaleReport:
+        folder = self.workdir / "scale"
+        folder.mkdir(exist_ok=True)
+        scale = Scale(self.args, folder, self.log, machine())
+        self.scale = scale.execute()
+        if scale.last_server is not None:
+            self.last_server = scale.last_server
+        return self.scale
 
-def run(argv: list[str] | None = None) -> tuple[BenchReport, Bench]:
-    """Run the benchmark; returns the report and the Bench (its main emulator, stopped)."""
+
+def run(argv: list[str] | None = None) -> tuple[BenchReport | None, Bench]:
+    """Run the benchmark; returns the report and the Bench (its last emulator, stopped).
+
+    The report is None with ``--scale`` (only the many-boards scenarios, in ``bench.scale``);
+    the many-boards report is ``bench.scale`` (None with ``--rate-limited`` or ``--no-scale``).
+    """
     args = parse_args(argv)
+    report: BenchReport | None = None
     with tempfile.TemporaryDirectory(prefix="tap-trello-bench-") as folder:
         bench = Bench(args, Path(folder))
-        report = bench.execute()
+        if not args.scale:
+            report = bench.execute()
+        if args.scale or not (args.rate_limited or args.no_scale):
+            bench.execute_scale()
     if args.json:
-        args.json.write_text(json.dumps(report.as_dict(), indent=2) + "\n", encoding="utf-8")
+        data = report.as_dict() if report is not None else {}
+        if bench.scale is not None:
+            data["scale"] = bench.scale.as_dict()
+        args.json.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     return report, bench
 
 
 def main(argv: list[str] | None = None) -> int:
-    report, _ = run(argv)
-    print(render(report), flush=True)
-    return (
-        0 if all(r.ok for r in report.runs.values() if not r.label.startswith("singer-io")) else 1
-    )
+    report, bench = run(argv)
+    ok = True
+    if report is not None:
+        print(render(report), flush=True)
+        ok = all(r.ok for r in report.runs.values() if not r.label.startswith("singer-io"))
+    if bench.scale is not None:
+        if report is not None:
+            print(flush=True)
+        print(render_scale(bench.scale), flush=True)
+        ok = ok and scale_ok(bench.scale)
+    return 0 if ok else 1

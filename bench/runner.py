@@ -69,6 +69,12 @@ class TapRun:
     timeout_s: float | None = None
     stderr_tail: str = ""
     output_bytes: int = 0
+    # Singer output by message type: lines and bytes (newline included) of each type.
+    messages: dict[str, int] = field(default_factory=dict)
+    bytes_by_type: dict[str, int] = field(default_factory=dict)
+    # The last STATE message's value and the bytes of its line (for re-syncs and budgets).
+    final_state: dict[str, Any] | None = None
+    final_state_bytes: int = 0
 
     @property
     def ok(self) -> bool:
@@ -104,7 +110,7 @@ class TapRun:
         return f"failed (exit {self.exit_code})"
 
     def as_dict(self) -> dict[str, Any]:
-        out = {k: v for k, v in self.__dict__.items() if k != "stderr_tail"}
+        out = {k: v for k, v in self.__dict__.items() if k not in {"stderr_tail", "final_state"}}
         out.update(
             total_records=self.total_records,
             total_distinct=self.total_distinct,
@@ -189,7 +195,10 @@ def run_tap(  # noqa: PLR0913
     run.requests_by_status = dict(Counter(e.status or 0 for e in entries))
     run.requests_by_endpoint = dict(Counter(endpoint_of(e.path) for e in entries).most_common())
     run.output_bytes = out_path.stat().st_size
-    run.records, run.distinct = count_records(out_path)
+    scan = scan_output(out_path)
+    run.records, run.distinct = scan.records, scan.distinct
+    run.messages, run.bytes_by_type = scan.messages, scan.bytes_by_type
+    run.final_state, run.final_state_bytes = scan.final_state, scan.final_state_bytes
     tail = err_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-15:]
     run.stderr_tail = "\n".join(tail)
     if not keep_output:
@@ -199,14 +208,29 @@ def run_tap(  # noqa: PLR0913
     return run
 
 
-def count_records(path: Path) -> tuple[dict[str, int], dict[str, int]]:
-    """Records per stream, and distinct records per stream (by the SCHEMA's key properties).
+@dataclass
+class OutputScan:
+    """What one Singer output file holds."""
 
-    Reads the Singer output line by line; only the keys are kept in memory.
+    records: dict[str, int] = field(default_factory=dict)
+    distinct: dict[str, int] = field(default_factory=dict)
+    messages: dict[str, int] = field(default_factory=dict)
+    bytes_by_type: dict[str, int] = field(default_factory=dict)
+    final_state: dict[str, Any] | None = None
+    final_state_bytes: int = 0
+
+
+def scan_output(path: Path) -> OutputScan:
+    """Records per stream, distinct records (by the SCHEMA's key properties), bytes per type.
+
+    Reads the Singer output line by line; only the keys and the last STATE are kept.
     """
     records: Counter[str] = Counter()
+    messages: Counter[str] = Counter()
+    sizes: Counter[str] = Counter()
     keys_of: dict[str, list[str]] = {}
     seen: dict[str, set[Any]] = defaultdict(set)
+    scan = OutputScan()
     with path.open("rb") as lines:
         for line in lines:
             if not line.strip():
@@ -216,6 +240,8 @@ def count_records(path: Path) -> tuple[dict[str, int], dict[str, int]]:
             except ValueError:
                 continue  # a line cut short by a killed process
             kind = message.get("type")
+            messages[kind] += 1
+            sizes[kind] += len(line) if line.endswith(b"\n") else len(line) + 1
             if kind == "RECORD":
                 stream = message["stream"]
                 records[stream] += 1
@@ -224,4 +250,17 @@ def count_records(path: Path) -> tuple[dict[str, int], dict[str, int]]:
                 seen[stream].add(key)
             elif kind == "SCHEMA":
                 keys_of[message["stream"]] = list(message.get("key_properties") or [])
-    return dict(records), {stream: len(keys) for stream, keys in seen.items()}
+            elif kind == "STATE":
+                scan.final_state = message.get("value")
+                scan.final_state_bytes = len(line.rstrip(b"\n")) + 1
+    scan.records = dict(records)
+    scan.distinct = {stream: len(keys) for stream, keys in seen.items()}
+    scan.messages = dict(messages)
+    scan.bytes_by_type = dict(sizes)
+    return scan
+
+
+def count_records(path: Path) -> tuple[dict[str, int], dict[str, int]]:
+    """Records per stream, and distinct records per stream (by the SCHEMA's key properties)."""
+    scan = scan_output(path)
+    return scan.records, scan.distinct
