@@ -8,6 +8,7 @@ to the run, not to any one stream. Streams reach it through ``TrelloStream.run``
 from __future__ import annotations
 
 import typing as t
+import weakref
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -29,7 +30,7 @@ LOOK_AHEAD_BOARDS = 3
 LOOK_AHEAD_THREADS = 6
 
 
-@dataclass
+@dataclass(eq=False)
 class SyncRun:
     """The throttled session, the spools, the nested board call and ``start_date``."""
 
@@ -47,6 +48,10 @@ class SyncRun:
     _pool: ThreadPoolExecutor | None = None
     #: Answers asked for early, by URL, per board of the look-ahead window.
     _early: dict[str, dict[str, Future[requests.Response]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        """Known to :func:`stop_runs` until it is gone."""
+        _RUNS.add(self)
 
     @property
     def session(self) -> ThrottledSession:
@@ -97,7 +102,9 @@ class SyncRun:
         return None
 
     def close(self) -> None:
-        """Stop the look-ahead's threads."""
+        """Stop the look-ahead: queued requests are dropped, retrying ones give up."""
+        if self._session is not None:
+            self._session.stopped = True
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
 
@@ -125,3 +132,12 @@ class SyncRun:
             details = stream.fetch(f"/boards/{board_id}", params, context)  # as look_ahead asks
             self.remember_board_details({**details, "id": board_id})
         return self._board_details[board_id]
+
+
+_RUNS: weakref.WeakSet[SyncRun] = weakref.WeakSet()
+
+
+def stop_runs() -> None:
+    """Stop every run's look-ahead: the process is about to end on a failure."""
+    for run in list(_RUNS):
+        run.close()

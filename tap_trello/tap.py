@@ -21,7 +21,7 @@ from typing_extensions import override
 from tap_trello.client import TrelloError
 from tap_trello.output import SingerOutput
 from tap_trello.paging import AnswerTooLargeError
-from tap_trello.run import SyncRun
+from tap_trello.run import SyncRun, stop_runs
 from tap_trello.settings import (
     CONFIG_SCHEMA,
     SettingsError,
@@ -112,6 +112,7 @@ def main() -> None:
         check_input_files(sys.argv[1:])
         TapTrello.cli()
     except EXPECTED_FAILURES as exc:
+        stop_runs()  # what the look-ahead still has queued or retrying would delay the exit
         cause = root_cause(exc)
         message = " ".join(str(cause).split()) or type(cause).__name__
         if isinstance(cause, RetriableAPIError):

@@ -69,6 +69,10 @@ def retry_after_seconds(response: requests.Response | None) -> float | None:
         return None
 
 
+class RunStoppedError(Exception):
+    """The run failed elsewhere: a request still waiting to be sent is not sent."""
+
+
 class ThrottledSession(requests.Session):
     """A requests session that waits for the shared throttle before every send.
 
@@ -85,9 +89,13 @@ class ThrottledSession(requests.Session):
         self._in_flight = 0
         #: What Trello last said its window still takes (None: it has not said).
         self._remaining: int | None = None
+        #: Set when the run failed: look-ahead requests still queued or retrying stop.
+        self.stopped = False
 
     @override
     def send(self, request: requests.PreparedRequest, **kwargs: t.Any) -> requests.Response:
+        if self.stopped:
+            raise RunStoppedError(request.url)
         with self._budget:
             while self._remaining is not None and self._in_flight >= self._remaining:
                 self._budget.wait()
