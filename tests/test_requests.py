@@ -123,7 +123,7 @@ def test_board_ids_fold_the_nested_call_into_the_board_request(paged) -> None:
 
 
 def test_resync_with_nothing_new_costs_two_requests(paged) -> None:
-    workspace, server, config = paged
+    _workspace, server, config = paged
     first = run_tap(config)
     server.clear_log()
     second = run_tap(config, state=first.state)
