@@ -26,7 +26,7 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-## bench: this tap against singer-io's tap-trello on a sized workspace
+## bench: this tap against singer-io's tap-trello on a sized workspace, then on many boards (--scale)
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench
 

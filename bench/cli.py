@@ -27,7 +27,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         description=(
             "Sync a sized workspace from the in-process Trello emulator with this tap and with "
             "singer-io's tap-trello 1.1.3 (installed into its own venv under .bench/), and print "
-            "records, requests, records/s, CPU and peak RSS of each, with the ratios."
+            "records, requests, records/s, CPU and peak RSS of each, with the ratios; then the "
+            "many-boards scenarios (--scale: only those; --no-scale: without them)."
         ),
     )
     p.add_argument("--boards", type=int, default=20)
