@@ -120,6 +120,13 @@ class SyncRun:
                 params.update(stream.nested_board_params())
         return params
 
+    def nested_lists(self, stream: TrelloStream, context: Context) -> list[dict[str, t.Any]] | None:
+        """Every list of the board, if the board's nested call (made anyway) asks for them."""
+        if self.nested_board_params().get("lists") != "all":
+            return None
+        lists: list[dict[str, t.Any]] = self.board_details(stream, context).get("lists", [])
+        return lists
+
     def remember_board_details(self, details: dict[str, t.Any]) -> None:
         """Keep one board's nested details for its streams (only the latest board)."""
         self._board_details = {details["id"]: details}

@@ -68,7 +68,11 @@ class CardsStream(NewestFirstStream, IncrementalBoardStream):
         # Bulk-created cards sharing one second: read them list by list instead, building
         # only the cards of that second (a list's other cards stay raw bytes).
         board_id = context["board_id"]
-        lists = self.fetch(f"/boards/{board_id}/lists", {"filter": "all", "fields": "id"}, context)
+        lists = self.run.nested_lists(self, context)
+        if lists is None:
+            lists = self.fetch(
+                f"/boards/{board_id}/lists", {"filter": "all", "fields": "id"}, context
+            )
         for board_list in lists:
             yield from self.fetch_items(
                 f"/lists/{board_list['id']}/cards",
