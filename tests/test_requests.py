@@ -146,3 +146,24 @@ def test_rescan_after_zero_hours_reads_every_board_again(paged) -> None:
     kinds = requests_by_kind(server)
     assert kinds["/1/boards/{id}/actions"] == len(workspace.visible_board_ids())
     assert len(server.log) == 2 + len(workspace.visible_board_ids()) * 2 + card_pages(workspace)
+
+
+@pytest.mark.parametrize(
+    ("selected", "list_calls"), [(None, 0), ({"cards"}, 1)], ids=["with-lists", "cards-alone"]
+)
+def test_a_second_of_over_1000_cards_is_read_list_by_list(
+    make_emulator, selected, list_calls
+) -> None:
+    # Seed 1's big board holds a bulk run of more than 1000 cards created in one second.
+    workspace, server, config = make_emulator(seed=1)
+    big = workspace.big_board_id
+    catalog = catalog_selecting(config, selected) if selected else None
+    result = run_tap(config, catalog=catalog)
+    assert sorted(result.ids("cards")) == sorted(
+        c["id"] for b in workspace.visible_board_ids() for c in workspace.board_cards(b)
+    )
+    by_list = [e for e in server.log if e.path.startswith("/1/lists/")]
+    assert len(by_list) == len(workspace.board_lists(big))
+    # The board's lists come from its nested call when that call asks for them anyway.
+    lists_calls = [e for e in server.log if e.path == f"/1/boards/{big}/lists"]
+    assert len(lists_calls) == list_calls
