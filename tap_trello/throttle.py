@@ -87,8 +87,11 @@ class ThrottledSession(requests.Session):
         self.throttle = throttle
         self._budget = threading.Condition()
         self._in_flight = 0
-        #: What Trello last said its window still takes (None: it has not said).
+        #: What Trello last said its window still takes (None: it has not said), and the
+        #: send order of the request it said it for: an older answer arriving later is stale.
         self._remaining: int | None = None
+        self._remaining_from = -1
+        self._sent = 0
         #: Set when the run failed: look-ahead requests still queued or retrying stop.
         self.stopped = False
 
@@ -103,12 +106,15 @@ class ThrottledSession(requests.Session):
         response: requests.Response | None = None
         try:
             self.throttle.wait()
+            with self._budget:
+                order = self._sent
+                self._sent += 1
             response = super().send(request, **kwargs)
         finally:
-            self._learn(response)
+            self._learn(response, order if response is not None else -1)
         return response
 
-    def _learn(self, response: requests.Response | None) -> None:
+    def _learn(self, response: requests.Response | None, order: int) -> None:
         with self._budget:
             self._in_flight -= 1
             self._budget.notify_all()
@@ -119,11 +125,11 @@ class ThrottledSession(requests.Session):
                 asked = retry_after_seconds(response)
                 self.throttle.pause(asked if asked is not None else 1.0)
                 # One request finds out what the next window takes.
-                self._remaining = 1
+                self._remaining, self._remaining_from = 1, self._sent
             elif remaining.isdigit() and int(remaining) == 0:
                 interval_ms = response.headers.get("x-rate-limit-api-token-interval-ms", "")
                 wait_s = int(interval_ms) / 1000 if interval_ms.isdigit() else RATE_WINDOW_S
                 self.throttle.pause(wait_s)
-                self._remaining = 1
-            elif remaining.isdigit():
-                self._remaining = int(remaining)
+                self._remaining, self._remaining_from = 1, self._sent
+            elif remaining.isdigit() and order > self._remaining_from:
+                self._remaining, self._remaining_from = int(remaining), order
