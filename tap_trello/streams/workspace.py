@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import typing as t
 
+import msgspec
 from typing_extensions import override
 
 from tap_trello.board_scans import BoardScans
-from tap_trello.client import TrelloStream
+from tap_trello.client import TrelloStream, decode_items
 from tap_trello.run import LOOK_AHEAD_BOARDS
 from tap_trello.streams.base import BoardResourceStream
 
@@ -58,8 +59,8 @@ class BoardsStream(TrelloStream):
     name = "boards"
     path = "/members/me/boards"
 
-    @override
-    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict[str, t.Any]:
+    def board_params(self) -> dict[str, t.Any]:
+        """Every board the token sees (archived ones too, unless excluded), all fields."""
         return {"filter": "all" if self.include_closed else "open", "fields": "all"}
 
     @override
@@ -69,16 +70,26 @@ class BoardsStream(TrelloStream):
             self.extracted_below(),
             float(self.config.get("rescan_after_hours", 24)),
         )
-        rows = self.known_fields(self.board_rows(context))
         if self.config.get("board_ids"):
             # Each named board is its own nested call: no list to look ahead in.
             self._to_scan: list[str] = []
             self._scan_position: dict[str, int] = {}
-            return rows
-        boards = list(rows)
+            return self.known_fields(self.named_boards())
+        if self.config.get("organization_ids"):
+            boards = list(self.named_boards())
+            self._plan_scans(boards)
+            return self.known_fields(boards)
+        # The whole list is needed ahead (which boards to read, and in what order), but
+        # each board is built only when it is emitted: a board's prefs, limits and
+        # memberships weigh far more than the two fields the plan reads.
+        listed = self.list_payload(self.fetch_response(self.path, self.board_params(), context))
+        self._plan_scans([_activity(item) for item in listed])
+        return self.known_fields(decode_items(listed))
+
+    def _plan_scans(self, boards: list[dict[str, t.Any]]) -> None:
+        """The boards to read, in the order they are emitted, for the look-ahead."""
         self._to_scan = [board["id"] for board in boards if self.scans.needs_scan(board)]
         self._scan_position = {board_id: i for i, board_id in enumerate(self._to_scan)}
-        return boards
 
     def extracted_below(self) -> dict[str, t.Any]:
         """What the streams below the boards extract: a board scanned for less is not done."""
@@ -106,18 +117,15 @@ class BoardsStream(TrelloStream):
         if board_id not in self.run.unavailable_boards:
             self.scans.mark_scanned(record)
 
-    def board_rows(self, context: Context | None) -> Iterator[dict[str, t.Any]]:
-        """The boards, from wherever the settings say."""
+    def named_boards(self) -> Iterator[dict[str, t.Any]]:
+        """The boards of ``organization_ids``, then those of ``board_ids``, each once."""
         board_ids = self.config.get("board_ids") or []
         organization_ids = self.config.get("organization_ids") or []
-        if not board_ids and not organization_ids:
-            yield from self.request_records(context)
-            return
         emitted: set[str] = set()
         for organization_id in organization_ids:
             for board in self.fetch_named(
                 f"/organizations/{organization_id}/boards",
-                self.get_url_params(context, None),
+                self.board_params(),
                 f"Workspace '{organization_id}' in organization_ids",
             ):
                 if board["id"] not in emitted and (self.include_closed or not board["closed"]):
@@ -137,6 +145,20 @@ class BoardsStream(TrelloStream):
             if board["id"] not in emitted and (self.include_closed or not board["closed"]):
                 emitted.add(board["id"])
                 yield board
+
+
+class _Activity(msgspec.Struct):
+    """The two fields of a listed board that say whether to read it."""
+
+    id: str
+    dateLastActivity: str | msgspec.UnsetType | None = msgspec.UNSET  # noqa: N815
+
+
+def _activity(item: msgspec.Raw) -> dict[str, t.Any]:
+    board = msgspec.json.decode(item, type=_Activity)
+    if board.dateLastActivity is msgspec.UNSET:
+        return {"id": board.id}
+    return {"id": board.id, "dateLastActivity": board.dateLastActivity}
 
 
 class MembersStream(BoardResourceStream):
