@@ -89,28 +89,31 @@ class CardsStream(NewestFirstStream, IncrementalBoardStream):
         return row
 
 
-class CardCustomFieldItemsStream(DerivedStream):
+class CardPartStream(DerivedStream):
+    """Objects each card page row carries in one list field, each with its ``card_id``."""
+
+    source_name = "cards"
+    #: The card field that holds them (asked for by :meth:`CardsStream.card_params`).
+    card_field: t.ClassVar[str]
+
+    @override
+    def derive(self, source_row: Row) -> Iterator[Row]:
+        for part in source_row.get(self.card_field) or []:
+            yield {**part, "card_id": source_row["id"]}
+
+
+class CardCustomFieldItemsStream(CardPartStream):
     """Each card's custom field values, from the card pages (``customFieldItems=true``)."""
 
     name = "card_custom_field_items"
-    source_name = "cards"
-
-    @override
-    def derive(self, source_row: Row) -> Iterator[Row]:
-        for item in source_row.get("customFieldItems") or []:
-            yield {**item, "card_id": source_row["id"]}
+    card_field = "customFieldItems"
 
 
-class AttachmentsStream(DerivedStream):
+class AttachmentsStream(CardPartStream):
     """Each card's attachments (metadata only), from the card pages (``attachments=true``)."""
 
     name = "attachments"
-    source_name = "cards"
-
-    @override
-    def derive(self, source_row: Row) -> Iterator[Row]:
-        for attachment in source_row.get("attachments") or []:
-            yield {**attachment, "card_id": source_row["id"]}
+    card_field = "attachments"
 
 
 class CardChecklistStream(DerivedStream, BoardResourceStream):
