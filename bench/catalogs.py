@@ -130,6 +130,30 @@ def select(catalog: dict[str, Any], streams: tuple[str, ...] | None) -> dict[str
     return catalog
 
 
+def singer_io_sync(  # noqa: PLR0913
+    cache_dir: Path,
+    files: Path,
+    ws: Workspace,
+    server: EmulatorServer,
+    streams: tuple[str, ...] | None,
+    *,
+    state: dict[str, Any] | None = None,
+    quiet: bool = False,
+) -> tuple[list[str], dict[str, str]]:
+    """The command and environment of a singer-io sync of ``streams`` (None: all) against
+    ``server``; its config, catalog and state are written beside ``files``."""
+    python = ensure_singer_io(cache_dir / "singer-io-venv", quiet=quiet)
+    env = singer_io_env(server)
+    config = write_json(files.parent / f"{files.name}.config.json", singer_io_config(ws))
+    catalog = select(discover(singer_io_command(python, config), env), streams)
+    command = singer_io_command(
+        python, config, write_json(files.parent / f"{files.name}.catalog.json", catalog)
+    )
+    if state is not None:
+        command += ["--state", str(write_json(files.parent / f"{files.name}.state.json", state))]
+    return command, env
+
+
 def write_json(path: Path, data: dict[str, Any]) -> Path:
     path.write_text(json.dumps(data), encoding="utf-8")
     return path

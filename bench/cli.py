@@ -224,18 +224,9 @@ class Bench:
         streams: tuple[str, ...] | None,
         timeout: float,
     ) -> TapRun:
-        python = catalogs.ensure_singer_io(
-            self.args.cache_dir / "singer-io-venv", quiet=self.args.quiet
+        command, env = catalogs.singer_io_sync(
+            self.args.cache_dir, self.workdir / name, ws, server, streams, quiet=self.args.quiet
         )
-        env = catalogs.singer_io_env(server)
-        config = catalogs.write_json(
-            self.workdir / f"{name}.config.json", catalogs.singer_io_config(ws)
-        )
-        catalog = catalogs.select(
-            catalogs.discover(catalogs.singer_io_command(python, config), env), streams
-        )
-        catalog_path = catalogs.write_json(self.workdir / f"{name}.catalog.json", catalog)
-        command = catalogs.singer_io_command(python, config, catalog_path)
         return self._run(label, command, server, env, timeout)
 
     def _run(

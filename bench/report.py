@@ -72,7 +72,8 @@ def _verdict(ok: bool) -> str:  # noqa: FBT001
     return "PASS" if ok else "MISS"
 
 
-def _table(rows: list[list[str]]) -> list[str]:
+def table(rows: list[list[str]]) -> list[str]:
+    """Rows as aligned text columns, a rule under the header row."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = []
     for n, row in enumerate(rows):
@@ -121,7 +122,7 @@ def run_table(runs: list[TapRun], minimum: int) -> list[str]:
         ["Singer output MB", *(_num(run.output_bytes / 1e6) for run in runs)],
         ["exit", *(run.status for run in runs)],
     ]
-    return _table(rows)
+    return table(rows)
 
 
 def endpoint_lines(run: TapRun, top: int = 8) -> list[str]:

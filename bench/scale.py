@@ -26,6 +26,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from bench import catalogs
+from bench.report import table
 from bench.runner import TapRun, run_tap
 from trello_emulator import EmulatorServer, Workspace
 
@@ -280,23 +281,10 @@ class Scale:
         state: dict[str, Any] | None = None,
         timeout: float | None = None,
     ) -> TapRun:
-        python = catalogs.ensure_singer_io(
-            self.args.cache_dir / "singer-io-venv", quiet=self.args.quiet
-        )
-        env = catalogs.singer_io_env(server)
-        config = catalogs.write_json(
-            self.workdir / f"{name}.config.json", catalogs.singer_io_config(ws)
-        )
-        catalog = catalogs.select(
-            catalogs.discover(catalogs.singer_io_command(python, config), env), streams
-        )
-        catalog_path = catalogs.write_json(self.workdir / f"{name}.catalog.json", catalog)
-        command = catalogs.singer_io_command(python, config, catalog_path)
-        if state is not None:
-            command += [
-                "--state",
-                str(catalogs.write_json(self.workdir / f"{name}.state.json", state)),
-            ]
+        command, env = catalogs.singer_io_sync(
+            self.args.cache_dir, self.workdir / name, ws, server, streams,
+            state=state, quiet=self.args.quiet,
+        )  # fmt: skip
         return self._run(label, command, server, env=env, timeout=timeout)
 
     @staticmethod
@@ -456,19 +444,6 @@ def _met(ok: bool) -> str:  # noqa: FBT001
     return "met" if ok else "missed"
 
 
-def _table(rows: list[list[str]]) -> list[str]:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = []
-    for n, row in enumerate(rows):
-        cells = [row[0].ljust(widths[0])] + [
-            c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
-        ]
-        lines.append("  " + "   ".join(cells).rstrip())
-        if n == 0:
-            lines.append("  " + "   ".join("-" * w for w in widths))
-    return lines
-
-
 def _rows_per_stream(run: TapRun) -> str:
     return ", ".join(f"{s} {n:,}" for s, n in sorted(run.records.items())) or "none"
 
@@ -503,7 +478,7 @@ def render_tiny(tiny: list[TinyRun]) -> list[str]:
         ["peak RSS MB", *(f"{t.run.peak_rss_mb:,.0f}" for t in tiny)],
         ["exit", *(t.run.status for t in tiny)],
     ]
-    return _table(rows)
+    return table(rows)
 
 
 def render_first_syncs(first: list[FirstSync]) -> list[str]:
@@ -522,7 +497,7 @@ def render_first_syncs(first: list[FirstSync]) -> list[str]:
         ["CPU s (tap process)", *(f"{f.run.cpu_s:,.1f}" for f in first)],
         ["exit", *(f.run.status for f in first)],
     ]
-    return _table(rows)
+    return table(rows)
 
 
 def render_resyncs(report: ScaleReport) -> list[str]:
@@ -543,7 +518,7 @@ def render_resyncs(report: ScaleReport) -> list[str]:
         ["records", *(f"{run.total_records:,}" for _, run, _ in runs)],
         ["exit", *(run.status for _, run, _ in runs)],
     ]
-    out = _table(rows)
+    out = table(rows)
     out.append("  rows per stream emitted:")
     for name, run, _ in runs:
         out.append(f"    {name}: {_rows_per_stream(run)}")
