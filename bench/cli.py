@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bench import catalogs
 from bench.report import BenchReport, WorkspaceSummary, render
-from bench.runner import TapRun, run_tap
+from bench.runner import TapRun, run_logged
 from bench.scale import Scale, ScaleReport, render_scale, scale_ok
 from trello_emulator import EmulatorServer, Workspace
 
@@ -237,23 +237,10 @@ class Bench:
         env: dict[str, str] | None,
         timeout: float,
     ) -> TapRun:
-        self.log(f"running {label} ...")
-        out_dir = self.args.keep_output or self.workdir
-        out_dir.mkdir(parents=True, exist_ok=True)
-        run = run_tap(
-            label,
-            command,
-            server,
-            out_dir,
-            env=env,
-            timeout_s=timeout,
-            keep_output=bool(self.args.keep_output),
-        )
-        self.log(
-            f"{label}: {run.status}, {run.total_records:,} records, {run.requests:,} requests, "
-            f"{run.wall_s:.1f} s"
-        )
-        return run
+        return run_logged(
+            self.log, self.args.keep_output, self.workdir, label, command, server,
+            env=env, timeout_s=timeout,
+        )  # fmt: skip
 
     def execute(self) -> BenchReport:
         a = self.args

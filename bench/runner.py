@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from trello_emulator import EmulatorServer
@@ -264,3 +265,34 @@ def count_records(path: Path) -> tuple[dict[str, int], dict[str, int]]:
     """Records per stream, and distinct records per stream (by the SCHEMA's key properties)."""
     scan = scan_output(path)
     return scan.records, scan.distinct
+
+
+def run_logged(  # noqa: PLR0913, PLR0917
+    log: Callable[[str], None],
+    keep_output: Path | None,
+    workdir: Path,
+    label: str,
+    command: list[str],
+    server: EmulatorServer,
+    *,
+    env: dict[str, str] | None = None,
+    timeout_s: float | None = None,
+) -> TapRun:
+    """:func:`run_tap`, its output kept in ``keep_output`` if given, announced in ``log``."""
+    log(f"running {label} ...")
+    out_dir = keep_output or workdir
+    out_dir.mkdir(parents=True, exist_ok=True)
+    run = run_tap(
+        label,
+        command,
+        server,
+        out_dir,
+        env=env,
+        timeout_s=timeout_s,
+        keep_output=bool(keep_output),
+    )
+    log(
+        f"{label}: {run.status}, {run.total_records:,} records, {run.requests:,} requests, "
+        f"{run.wall_s:.1f} s, CPU {run.cpu_s:.1f} s"
+    )
+    return run

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from bench import catalogs
 from bench.report import table
-from bench.runner import TapRun, run_tap
+from bench.runner import TapRun, run_logged
 from trello_emulator import EmulatorServer, Workspace
 
 if TYPE_CHECKING:
@@ -231,23 +231,11 @@ class Scale:
         env: dict[str, str] | None = None,
         timeout: float | None = None,
     ) -> TapRun:
-        self.log(f"running {label} ...")
-        out_dir = self.args.keep_output or self.workdir
-        out_dir.mkdir(parents=True, exist_ok=True)
-        run = run_tap(
-            label,
-            command,
-            server,
-            out_dir,
-            env=env,
-            timeout_s=timeout or self.args.timeout,
-            keep_output=bool(self.args.keep_output),
-        )
+        run = run_logged(
+            self.log, self.args.keep_output, self.workdir, label, command, server,
+            env=env, timeout_s=timeout or self.args.timeout,
+        )  # fmt: skip
         self.last_server = server
-        self.log(
-            f"{label}: {run.status}, {run.total_records:,} records, {run.requests:,} requests, "
-            f"{run.wall_s:.1f} s, CPU {run.cpu_s:.1f} s"
-        )
         return run
 
     def _ours(
