@@ -80,13 +80,12 @@ class SyncRun:
                 for each in self.streams.values()
                 for request in each.first_requests(context)
             ]
-            nested = self.nested_board_params()
+            nested = self.nested_call_params()
             if nested and board_id not in self._board_details:
                 reader = next(
                     s for s in self.streams.values() if s.selected and s.nested_board_params()
                 )
-                request = reader.prepare(f"/boards/{board_id}", {"fields": "id", **nested})
-                first.append((reader, request))
+                first.append((reader, reader.prepare(f"/boards/{board_id}", nested)))
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(LOOK_AHEAD_THREADS, thread_name_prefix="look-ahead")
             self._early[board_id] = {
@@ -120,6 +119,15 @@ class SyncRun:
                 params.update(stream.nested_board_params())
         return params
 
+    def nested_call_params(self) -> dict[str, str]:
+        """The query of a board's nested call (empty: no selected stream reads it).
+
+        Built in one place, so that a call the look-ahead sent early is the very one the
+        streams ask for, and is taken rather than sent again.
+        """
+        nested = self.nested_board_params()
+        return {"fields": "id", **nested} if nested else {}
+
     def nested_lists(self, stream: TrelloStream, context: Context) -> list[dict[str, t.Any]] | None:
         """Every list of the board, if the board's nested call (made anyway) asks for them."""
         if self.nested_board_params().get("lists") != "all":
@@ -135,8 +143,7 @@ class SyncRun:
         """The nested board object: one request per board for all its selected streams."""
         board_id = context["board_id"]
         if board_id not in self._board_details:
-            params = {"fields": "id", **self.nested_board_params()}
-            details = stream.fetch(f"/boards/{board_id}", params, context)  # as look_ahead asks
+            details = stream.fetch(f"/boards/{board_id}", self.nested_call_params(), context)
             self.remember_board_details({**details, "id": board_id})
         return self._board_details[board_id]
 

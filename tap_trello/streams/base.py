@@ -211,13 +211,14 @@ class NewestFirstStream(BoardChildStream):
     def first_requests(self, context: Context) -> list[requests.PreparedRequest]:
         if not (self.selected or self.derived_streams()):
             return []
-        params = {**self.list_params(context), "limit": PAGE_SIZE}
-        url = self.get_url(context)
-        return [
-            self.build_prepared_request(
-                method="GET", url=url, params=params, headers=self.http_headers
-            )
-        ]
+        # The newest page, asked exactly as request_records asks it first.
+        return [self.page_request(context, {**self.list_params(context), "limit": PAGE_SIZE})]
+
+    def page_request(self, context: Context, params: dict[str, t.Any]) -> requests.PreparedRequest:
+        """The request of one page of the board's list."""
+        return self.build_prepared_request(
+            method="GET", url=self.get_url(context), params=params, headers=self.http_headers
+        )
 
     @override
     def request_records(self, context: Context | None) -> Iterator[Row]:
@@ -229,7 +230,6 @@ class NewestFirstStream(BoardChildStream):
         """
         board = t.cast("Context", context)
         params = self.list_params(board)
-        url = self.get_url(board)
         with (
             self.get_http_request_counter() as counter,
             ThreadPoolExecutor(1 + MAX_EXTRA_WINDOWS, thread_name_prefix=self.name) as pool,
@@ -237,9 +237,7 @@ class NewestFirstStream(BoardChildStream):
             counter.with_context(board)
 
             def fetch_page(bounds: dict[str, t.Any]) -> _PendingPage:
-                request = self.build_prepared_request(
-                    method="GET", url=url, params={**params, **bounds}, headers=self.http_headers
-                )
+                request = self.page_request(board, {**params, **bounds})
 
                 def finish(response: requests.Response) -> list[Row]:
                     counter.increment()
