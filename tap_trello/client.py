@@ -133,6 +133,8 @@ class TrelloStream(RESTStream[t.Any]):
 
     @override
     def _write_schema_message(self) -> None:
+        # Written before any record: every RECORD carries the run's version (mirror.py).
+        self._stream_version = self.run.start(self.tap_state)
         if not self._schema_written:
             self._schema_written = True
             super()._write_schema_message()
@@ -149,11 +151,34 @@ class TrelloStream(RESTStream[t.Any]):
 
     @override
     def finalize_state_progress_markers(self, state: dict[str, t.Any] | None = None) -> None:
-        self._final_state = self.parent_stream_type is None
+        top_level = self.parent_stream_type is None
+        self._final_state = top_level
         try:
             super().finalize_state_progress_markers(state)
         finally:
             self._final_state = False
+        # A top-level stream is finalized once it and every stream below it synced
+        # without failing: only then may they say what is gone (mirror.py).
+        if top_level and not state and self.config.get("emit_activate_version_messages", True):
+            for name, version in self.activation_versions().items():
+                if self.run.streams[name].selected:
+                    self.run.streams[name].activate_version(version)
+            t.cast("SingerOutput", self._tap.message_writer).flush()
+
+    def activation_versions(self) -> dict[str, int]:
+        """The version this stream and those below it can activate now they synced."""
+        return {}
+
+    @property
+    @override
+    def emit_activate_version_messages(self) -> bool:
+        # The SDK's sends one at the start of every board's partition, which marks every
+        # other board's rows deleted: the tap sends its own at the end (mirror.py).
+        return False
+
+    def activate_version(self, version: int) -> None:
+        """Tell the target that rows of this stream below ``version`` are gone."""
+        self._write_activate_version_message(version)
 
     @property
     @override

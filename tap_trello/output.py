@@ -23,6 +23,8 @@ from singer_sdk.singerlib import SingerMessageType
 from singer_sdk.streams._state import StreamStateManager
 from typing_extensions import override
 
+from tap_trello.mirror import is_deletion
+
 if t.TYPE_CHECKING:
     from singer_sdk.helpers import types
 
@@ -105,6 +107,8 @@ class IndexedStateManager(StreamStateManager):
         context: types.Context | None = None,
         replication_key: str,
     ) -> None:
+        if is_deletion(latest_record):
+            return  # says nothing of how far the stream has read
         # Say what is true, once, in the state: the SDK warns per partition that unsorted
         # progress is not resumable, but a board's bookmark only moves once it is whole.
         self.get_context_state(context).setdefault(

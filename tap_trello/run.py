@@ -12,6 +12,8 @@ import weakref
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from tap_trello.board_scans import run_version
+from tap_trello.mirror import Feeds
 from tap_trello.spool import SpoolRegistry
 from tap_trello.throttle import RequestThrottle, ThrottledSession
 
@@ -43,6 +45,12 @@ class SyncRun:
     streams: Mapping[str, TrelloStream] = field(default_factory=dict)
     #: Boards that vanished while their streams ran: not complete, not marked scanned.
     unavailable_boards: set[str] = field(default_factory=set)
+    #: The version every record of the run carries (above every version already marked).
+    version: int = 0
+    #: Boards read and sent whole in this run (unchanged cards too).
+    whole_reads: set[str] = field(default_factory=set)
+    #: The feed of the board being synced: the deletions it announced.
+    feeds: Feeds = field(default_factory=Feeds)
     _session: ThrottledSession | None = None
     _board_details: dict[str, dict[str, t.Any]] = field(default_factory=dict)
     _pool: ThreadPoolExecutor | None = None
@@ -52,6 +60,12 @@ class SyncRun:
     def __post_init__(self) -> None:
         """Known to :func:`stop_runs` until it is gone."""
         _RUNS.add(self)
+
+    def start(self, tap_state: Mapping[str, t.Any]) -> int:
+        """The run's version, fixed when its first stream starts."""
+        if not self.version:
+            self.version = run_version(tap_state)
+        return self.version
 
     @property
     def session(self) -> ThrottledSession:

@@ -409,17 +409,28 @@ DELETED_CARDS: Schema = _schema(
 
 # --------------------------------------------------------------------------- index
 
+
+def _with_deletions(schema: Schema) -> Schema:
+    """``schema`` with ``_sdc_deleted_at``: the stream also carries deletion records."""
+    deleted_at = th.Property(
+        "_sdc_deleted_at",
+        th.DateTimeType,
+        description="When Trello deleted the object (a deletion record); null on live rows",
+    )
+    return {**schema, "properties": {**schema["properties"], **deleted_at.to_dict()}}
+
+
 SCHEMAS: dict[str, Schema] = {
-    "boards": BOARDS,
-    "lists": LISTS,
+    "boards": _with_deletions(BOARDS),
+    "lists": _with_deletions(LISTS),
     "labels": LABELS,
     "members": MEMBERS,
-    "checklists": CHECKLISTS,
-    "cards": CARDS,
+    "checklists": _with_deletions(CHECKLISTS),
+    "cards": _with_deletions(CARDS),
     "actions": ACTIONS,
     "organizations": ORGANIZATIONS,
     "custom_fields": CUSTOM_FIELDS,
-    "card_custom_field_items": CARD_CUSTOM_FIELD_ITEMS,
+    "card_custom_field_items": _with_deletions(CARD_CUSTOM_FIELD_ITEMS),
     "attachments": ATTACHMENTS,
     "board_memberships": BOARD_MEMBERSHIPS,
     "check_items": CHECK_ITEMS,

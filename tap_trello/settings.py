@@ -93,7 +93,21 @@ CONFIG_SCHEMA = th.PropertiesList(
         description=(
             "An incremental run skips a board whose activity date has not moved since its "
             "last complete sync, unless that sync is older than this many hours (edits "
-            "such as a board rename do not move the date). 0 syncs every board every run."
+            "such as a board rename do not move the date). A rescan reads and sends the "
+            "board whole, which is also when deletions Trello does not announce reach the "
+            "warehouse. 0 syncs every board every run."
+        ),
+    ),
+    th.Property(
+        "emit_activate_version_messages",
+        th.BooleanType,
+        default=True,
+        title="Emit ACTIVATE_VERSION messages",
+        description=(
+            "At the end of a complete, unfiltered run, tell the target which rows Trello "
+            "no longer has (ACTIVATE_VERSION per stream, below the oldest board's last "
+            "whole read), so a deleted check item, label or attachment stops being live. "
+            "The target needs its _sdc_* metadata columns (add_record_metadata)."
         ),
     ),
     th.Property(

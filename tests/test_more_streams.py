@@ -117,7 +117,12 @@ def test_deleted_cards_first_run_then_only_new_deletions(make_emulator) -> None:
     second = run_tap(config, state=first.state)
     assert second.ids("deleted_cards") == [card["id"]]
     assert second.records["deleted_cards"][0]["date_deleted"] == deletion["date"]
-    assert card["id"] not in second.ids("cards")
+    # In the cards stream, the card comes only as a deletion record.
+    assert [
+        (row["id"], row["_sdc_deleted_at"])
+        for row in second.records["cards"]
+        if row["id"] == card["id"]
+    ] == [(card["id"], deletion["date"])]
 
 
 def test_deleted_cards_alone_ask_only_for_delete_actions(make_emulator) -> None:

@@ -32,9 +32,12 @@ from tap_trello.streams.workspace import BoardsStream, MembersStream, Organizati
 BoardChildStream.parent_stream_type = BoardsStream
 
 #: The streams in the order they are synced (a source before the streams it feeds).
+#: A board's actions come first: their feed says what the objects' streams send as deleted.
 STREAM_TYPES = (
     OrganizationsStream,
     BoardsStream,
+    ActionsStream,
+    DeletedCardsStream,
     ListsStream,
     LabelsStream,
     MembersStream,
@@ -45,8 +48,6 @@ STREAM_TYPES = (
     CheckItemsStream,
     CardCustomFieldItemsStream,
     AttachmentsStream,
-    ActionsStream,
-    DeletedCardsStream,
 )
 
 __all__ = ["STREAM_TYPES"]

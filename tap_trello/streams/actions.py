@@ -6,12 +6,13 @@ import typing as t
 
 from typing_extensions import override
 
+from tap_trello.mirror import ANNOUNCED_STREAMS, ANNOUNCING_TYPES
 from tap_trello.paging import PAGE_SIZE, DateSecond
 from tap_trello.streams.base import DerivedStream, IncrementalBoardStream, NewestFirstStream, Row
 from tap_trello.timestamps import parse_iso, second_to_iso, shift_iso
 
 if t.TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from singer_sdk.helpers.types import Context, Record
 
@@ -36,6 +37,9 @@ class ActionsConsumer(t.Protocol):
     def oldest_wanted(self, context: Context | None) -> str | None:
         """Its bookmark or ``start_date``."""
 
+    def bookmark(self, context: Context | None) -> str | None:
+        """Its bookmark for the board (None: never synced)."""
+
 
 class ActionsStream(NewestFirstStream, IncrementalBoardStream):
     """Actions of a board (``/boards/{id}/actions``), newest first, incremental on ``date``.
@@ -48,6 +52,24 @@ class ActionsStream(NewestFirstStream, IncrementalBoardStream):
     path = "/boards/{board_id}/actions"
     replication_key = "date"
     grain = DateSecond()
+    is_history = True
+
+    def consumers(self) -> list[ActionsConsumer]:
+        """The selected streams the action pages feed: this one, deleted cards."""
+        return [
+            t.cast("ActionsConsumer", stream)
+            for stream in (self, *self.derived_streams())
+            if stream.selected
+        ]
+
+    @override
+    def page_observer(self, context: Context) -> Callable[[Row], None]:
+        # Read before the objects' streams, which send what the feed announced deleted:
+        # only what is newer than the last sync read (a board read from its beginning
+        # announces nothing: the run's version covers it).
+        bookmarks = [c.bookmark(context) for c in self.consumers()]
+        after = max(filter(None, bookmarks), default=None)
+        return self.run.feeds.start(context["board_id"], after=after).observe
 
     def wanted_action_types(self) -> set[str] | None:
         """The action types this stream emits (None: all)."""
@@ -57,13 +79,11 @@ class ActionsStream(NewestFirstStream, IncrementalBoardStream):
     def list_params(self, context: Context) -> dict[str, t.Any]:
         # One pass serves this stream and the streams derived from it (deleted cards):
         # the union of their action types, from the oldest of their bookmarks.
-        consumers = [
-            t.cast("ActionsConsumer", stream)
-            for stream in (self, *self.derived_streams())
-            if stream.selected
-        ]
+        consumers = self.consumers()
         wanted = [consumer.wanted_action_types() for consumer in consumers]
         every_type = not consumers or any(types is None for types in wanted)
+        if not every_type and any(self.run.selected(name) for name in ANNOUNCED_STREAMS):
+            wanted.append(set(ANNOUNCING_TYPES))  # the deletions the objects' streams need
         params: dict[str, t.Any] = {
             "filter": "all" if every_type else ",".join(sorted(set().union(*filter(None, wanted))))
         }
@@ -100,6 +120,7 @@ class DeletedCardsStream(DerivedStream, IncrementalBoardStream):
 
     name = "deleted_cards"
     replication_key = "date_deleted"
+    is_history = True
     source_name = "actions"
     action_type = "deleteCard"
 

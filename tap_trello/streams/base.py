@@ -52,8 +52,14 @@ class BoardChildStream(TrelloStream):
 
     @override
     def get_records(self, context: Context | None) -> Iterable[Row]:
+        board = t.cast("Context", context)
+        live: set[str] = set()
         try:
-            yield from self.known_fields(self.board_records(t.cast("Context", context)))
+            for row in self.known_fields(self.board_records(board)):
+                live.add(row["id"])
+                yield row
+            # What the board's feed (read first) said is gone, unless it was just read live.
+            yield from self.run.feeds.deletions(board["board_id"], self.name, live)
         except BoardUnavailableError as exc:
             self.run.unavailable_boards.add(t.cast("Context", context)["board_id"])
             self.logger.warning("%s; skipping its %s", exc, self.name)
@@ -102,6 +108,8 @@ class IncrementalBoardStream(BoardChildStream):
     """A board stream with a per-board bookmark that the SDK keeps for it."""
 
     is_sorted = False  # newest first, or in no order at all
+    #: History (actions): a run reads only what is new, never the board's past again.
+    is_history: t.ClassVar[bool] = False
 
     def bookmark(self, context: Context | None) -> str | None:
         """The replication value of the last complete run for this board."""
@@ -197,11 +205,18 @@ class NewestFirstStream(BoardChildStream):
         derived = self.derived_streams()
         spools = self.run.spools
         spools.open(context["board_id"], [stream.name for stream in derived])
+        observe = self.page_observer(context)
         for row in self.request_records(context):
             for stream in derived:
                 for derived_row in stream.derive(row):
                     spools.add(stream.name, derived_row)
+            if observe is not None:
+                observe(row)
             yield row
+
+    def page_observer(self, context: Context) -> Callable[[Row], None] | None:  # noqa: ARG002
+        """What else sees every row of the board's pages (None: nothing)."""
+        return None
 
     @override
     def board_records(self, context: Context) -> Iterable[Row]:

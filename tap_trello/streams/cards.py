@@ -10,6 +10,7 @@ import typing as t
 
 from typing_extensions import override
 
+from tap_trello.mirror import is_deletion
 from tap_trello.paging import IdSecond
 from tap_trello.streams.base import (
     BoardResourceStream,
@@ -83,6 +84,8 @@ class CardsStream(NewestFirstStream, IncrementalBoardStream):
 
     @override
     def post_process(self, row: Record, context: Context | None = None) -> Record | None:
+        if is_deletion(row) or t.cast("Context", context)["board_id"] in self.run.whole_reads:
+            return row  # a whole read sends every card: see mirror.py
         bookmark = self.bookmark(context)
         if bookmark and (row.get("dateLastActivity") or "") <= bookmark:
             return None

@@ -5,12 +5,15 @@ from __future__ import annotations
 import typing as t
 
 import msgspec
+from singer_sdk.exceptions import FatalAPIError
 from typing_extensions import override
 
 from tap_trello.board_scans import BoardScans
 from tap_trello.client import TrelloStream, decode_items
+from tap_trello.mirror import DELETED_AT, Scope, is_deletion, oldest_mark
 from tap_trello.run import LOOK_AHEAD_BOARDS
-from tap_trello.streams.base import BoardResourceStream
+from tap_trello.streams.base import BoardResourceStream, IncrementalBoardStream
+from tap_trello.timestamps import iso_ms
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -34,6 +37,11 @@ class OrganizationsStream(TrelloStream):
     @override
     def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
         return self.known_fields(self.organization_rows(context))
+
+    @override
+    def activation_versions(self) -> dict[str, int]:
+        # Every workspace the token sees was sent, unless the settings name some.
+        return {} if self.config.get("organization_ids") else {self.name: self.run.version}
 
     def organization_rows(self, context: Context | None) -> Iterator[dict[str, t.Any]]:
         """The workspaces, all or those the settings name."""
@@ -74,22 +82,50 @@ class BoardsStream(TrelloStream):
             # Each named board is its own nested call: no list to look ahead in.
             self._to_scan: list[str] = []
             self._scan_position: dict[str, int] = {}
+            self.run.feeds.scope = Scope(frozenset(), whole_account=False)
             return self.known_fields(self.named_boards())
         if self.config.get("organization_ids"):
             boards = list(self.named_boards())
             self._plan_scans(boards)
-            return self.known_fields(boards)
+            return self._with_vanished(self.known_fields(boards))
         # The whole list is needed ahead (which boards to read, and in what order), but
         # each board is built only when it is emitted: a board's prefs, limits and
         # memberships weigh far more than the two fields the plan reads.
         listed = self.list_payload(self.fetch_response(self.path, self.board_params(), context))
         self._plan_scans([_activity(item) for item in listed])
-        return self.known_fields(decode_items(listed))
+        return self._with_vanished(self.known_fields(decode_items(listed)))
+
+    def _with_vanished(self, boards: Iterable[dict[str, t.Any]]) -> Iterator[dict[str, t.Any]]:
+        """The listed boards, then a deletion record for each synced board no longer listed.
+
+        Without ``organization_ids`` a board not listed is one the token no longer sees.
+        With them it may only have moved to another workspace: it is asked for, and only
+        one Trello will not show is said deleted. Archived boards are not listed when
+        ``include_closed`` is false, so then nothing is said.
+        """
+        yield from boards
+        for board_id in sorted(self.scans.marked_boards() - self.run.feeds.scope.listed):
+            self.scans.forget(board_id)
+            if self.include_closed and not self._still_visible(board_id):
+                yield {"id": board_id, DELETED_AT: iso_ms(self.scans.now)}
+
+    def _still_visible(self, board_id: str) -> bool:
+        if not self.config.get("organization_ids"):
+            return False
+        try:
+            self.fetch(f"/boards/{board_id}", {"fields": "id"}, None)
+        except FatalAPIError:
+            return False
+        return True
 
     def _plan_scans(self, boards: list[dict[str, t.Any]]) -> None:
         """The boards to read, in the order they are emitted, for the look-ahead."""
         self._to_scan = [board["id"] for board in boards if self.scans.needs_scan(board)]
         self._scan_position = {board_id: i for i, board_id in enumerate(self._to_scan)}
+        self.run.feeds.scope = Scope(
+            frozenset(board["id"] for board in boards),
+            whole_account=self.include_closed and not self.config.get("organization_ids"),
+        )
 
     def extracted_below(self) -> dict[str, t.Any]:
         """What the streams below the boards extract: a board scanned for less is not done."""
@@ -101,21 +137,61 @@ class BoardsStream(TrelloStream):
             ),
             "include_closed": self.include_closed,
             "action_types": sorted(self.config.get("action_types") or []),
+            # Marks say what was read under these; other boards or dates, other marks.
+            "start_date": self.config.get("start_date"),
+            "board_ids": self.config.get("board_ids") or [],
+            "organization_ids": self.config.get("organization_ids") or [],
         }
 
     @override
     def generate_child_contexts(
         self, record: Record, context: Context | None
     ) -> Iterable[Context | None]:
-        if not self.scans.needs_scan(record):
-            return  # unchanged since its last complete sync: no request at all
+        if is_deletion(record) or not self.scans.needs_scan(record):
+            return  # gone, or unchanged since its last complete sync: no request at all
         board_id = record["id"]
         at = self._scan_position.get(board_id, len(self._to_scan))
         self.run.look_ahead([board_id, *self._to_scan[at + 1 : at + LOOK_AHEAD_BOARDS]])
+        whole = self.scans.reads_whole(record)
+        if whole:
+            self.run.whole_reads.add(board_id)
+        history = self._reads_history_from_start(board_id)
         yield {"board_id": board_id}
         # Resumed only once every stream below synced this board without failing.
         if board_id not in self.run.unavailable_boards:
-            self.scans.mark_scanned(record)
+            self.scans.mark_scanned(record, self.run.version, whole=whole, history=history)
+        self.run.whole_reads.discard(board_id)
+
+    def _reads_history_from_start(self, board_id: str) -> bool:
+        """Whether every selected history stream reads this board's actions from the start."""
+        history = [
+            child
+            for child in self.child_streams
+            if child.selected and isinstance(child, IncrementalBoardStream) and child.is_history
+        ]
+        context: Context = {"board_id": board_id}
+        return bool(history) and all(child.bookmark(context) is None for child in history)
+
+    @override
+    def activation_versions(self) -> dict[str, int]:
+        run = self.run
+        if (
+            not run.feeds.scope.whole_account
+            or self.config.get("board_ids")
+            or run.unavailable_boards
+            or self.ABORT_AT_RECORD_COUNT is not None  # a dry run stops streams short
+        ):
+            return {}
+        listed = run.feeds.scope.listed
+        whole = oldest_mark(self.scans.versions(listed, "version"))
+        history = oldest_mark(self.scans.versions(listed, "history"))
+        versions = {self.name: run.version}
+        for child in self.child_streams:
+            is_history = isinstance(child, IncrementalBoardStream) and child.is_history
+            version = history if is_history else whole
+            if version is not None:
+                versions[child.name] = version
+        return versions
 
     def named_boards(self) -> Iterator[dict[str, t.Any]]:
         """The boards of ``organization_ids``, then those of ``board_ids``, each once."""

@@ -28,31 +28,22 @@ card's and the board's dates but, as in Trello, leaves no action in the board's 
 
 from __future__ import annotations
 
-import bisect
 from typing import Any
 
 from .actions import (
-    BOARD_ACTIVITY_IGNORES,
     BOARD_LEVEL_TYPES,
     EXCLUDED_ACTION_TYPES,
     action_data,
-    build_action,
-    deleted_card_data,
 )
 from .cards import build_card, card_badges
 from .common import END_S, pick, ri
+from .edits import DeletionEdits
 from .generate import generate_board, generate_workspace
 from .ids import iso_ms, short_link
-from .state import WorkspaceState
 
 
-class Workspace(WorkspaceState):
+class Workspace(DeletionEdits):
     """A Trello workspace: records, per-board indexes, a generator and a mutation API."""
-
-    board_activity_lag_ms = 0
-    """How long before an action's ``date`` its board's ``dateLastActivity`` is stamped
-    (a real comment: action 15:46:05.589, board 15:46:05.569). Set it on a workspace to
-    make a board's date lag its newest action, as in Trello."""
 
     @classmethod
     def generate(  # noqa: PLR0913, PLR0917
@@ -104,57 +95,6 @@ class Workspace(WorkspaceState):
             big_share=1 / max(1, boards),
             lists=lists,
         )
-
-    # ------------------------------------------------------------------ building blocks
-    def _tick(self) -> int:
-        self.clock_s += 1
-        return self.clock_s
-
-    def _append_action(  # noqa: PLR0913, PLR0917
-        self,
-        bid: str,
-        atype: str,
-        data: dict[str, Any],
-        sec: int,
-        ms: int,
-        creator: str | None = None,
-    ) -> dict[str, Any]:
-        """Record an action on a board (newest of all) and move the board's activity date."""
-        action = build_action(
-            self,
-            action_id=self.ids.new(sec, self.mutation_process),
-            action_type=atype,
-            data=data,
-            date_ms=sec * 1000 + ms,
-            creator=creator or self.me_id,
-        )
-        idx = self.index[bid]
-        idx.actions.append(action)
-        idx.action_ms.append(sec * 1000 + ms)
-        idx.action_secs.append(sec)
-        idx.cache.clear()
-        self.actions[action["id"]] = action
-        if atype not in BOARD_ACTIVITY_IGNORES:
-            self._board_activity(bid, sec * 1000 + ms)
-        return action
-
-    def _board_activity(self, bid: str, date_ms: int) -> None:
-        """Move the board's ``dateLastActivity`` to an activity at ``date_ms``."""
-        stamp = iso_ms(date_ms - self.board_activity_lag_ms)
-        board = self.boards[bid]
-        if board["dateLastActivity"] is None or board["dateLastActivity"] < stamp:
-            board["dateLastActivity"] = stamp
-
-    def _replace_card(self, new: dict[str, Any]) -> None:
-        idx = self.index[new["idBoard"]]
-        i = bisect.bisect_left([c["id"] for c in idx.cards], new["id"])
-        idx.cards[i] = new
-        self.cards[new["id"]] = new
-        idx.cache.clear()
-
-    def _list_ref(self, list_id: str) -> dict[str, Any]:
-        lst = self.lists[list_id]
-        return {"id": lst["id"], "name": lst["name"]}
 
     # ------------------------------------------------------------------ mutations
     def add_cards(
@@ -241,26 +181,6 @@ class Workspace(WorkspaceState):
                 out.append(action)
             return out
 
-    def _webhook_only_action(
-        self, bid: str, atype: str, card: dict[str, Any] | None, sec: int, ms: int
-    ) -> dict[str, Any]:
-        """An Excluded action: its card's and board's dates move, the feed stays as it was."""
-        data: dict[str, Any] = {"board": self.board_refs[bid]}
-        if card is not None:
-            data["card"] = self.card_refs[card["id"]]
-        action = build_action(
-            self,
-            action_id=self.ids.new(sec, self.mutation_process),
-            action_type=atype,
-            data=data,
-            date_ms=sec * 1000 + ms,
-            creator=self.me_id,
-        )
-        if card is not None:
-            self._replace_card(dict(self.cards[card["id"]], dateLastActivity=action["date"]))
-            self._board_activity(bid, sec * 1000 + ms)
-        return action
-
     def _edit_card(
         self,
         card_id: str,
@@ -303,33 +223,6 @@ class Workspace(WorkspaceState):
         """Archive (close) a card: updateCard action with data.old.closed=false."""
         with self.lock:
             return self._edit_card(card_id, self._tick(), {"closed": True}, {"closed": False})
-
-    def delete_card(self, card_id: str) -> dict[str, Any]:
-        """Delete a card; returns the deleteCard action."""
-        with self.lock:
-            cur = self.cards.pop(card_id)
-            bid = cur["idBoard"]
-            idx = self.index[bid]
-            i = bisect.bisect_left([c["id"] for c in idx.cards], card_id)
-            del idx.cards[i]
-            del idx.card_secs[i]
-            for cl in cur["idChecklists"]:
-                self.checklists.pop(cl, None)
-            self.card_attachments.pop(card_id, None)
-            self.card_custom_field_items.pop(card_id, None)
-            for lab in cur["idLabels"]:
-                self.labels[lab]["uses"] -= 1
-            self.label_version += 1  # cards embed label objects (with "uses")
-            self.deleted_cards[card_id] = {
-                "id": card_id,
-                "idShort": cur["idShort"],
-                "shortLink": cur["shortLink"],
-                "idBoard": bid,
-                "idList": cur["idList"],
-            }
-            sec = self._tick()
-            data = deleted_card_data(self, bid, cur)
-            return self._append_action(bid, "deleteCard", data, sec, ri(self.rng, 0, 999))
 
     def rename_board(self, board_id: str, name: str) -> dict[str, Any]:
         """Rename a board: an ``updateBoard`` action; its ``dateLastActivity`` stays put."""
