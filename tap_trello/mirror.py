@@ -4,9 +4,10 @@ A target that upserts never removes a row by itself. Singer has two signals, and
 sends each only where it can never mark a live row deleted:
 
 * **A deletion record** (``_sdc_deleted_at`` set, in the object's own stream) for what the
-  board feed announces since the board's last sync: ``deleteCard``, ``removeChecklistFromCard``, a custom field value
-  cleared (``updateCustomFieldItem`` with no value), a card or list moved to a board the
-  token cannot see, and a board that is no longer listed. The newest word of the feed on
+  board feed announces since the board's last sync: ``deleteCard``,
+  ``removeChecklistFromCard``, a custom field value cleared (``updateCustomFieldItem`` with
+  no value), a card or list moved to a board the token cannot see, and a board that is no
+  longer listed. The newest word of the feed on
   an object wins (a card moved away and back is live), and nothing read live in the same
   run is ever announced deleted.
 * **ACTIVATE_VERSION** for everything else (check items, labels, attachments and members

@@ -1,0 +1,82 @@
+"""A warehouse in memory that applies a tap's messages as MeltanoLabs target-postgres 0.8 does.
+
+Upsert by key, with the SDK's record metadata (``sinks/core.py``): ``_sdc_table_version``
+is the RECORD's ``version``, ``_sdc_deleted_at`` the record's own (null on a live record, so
+a later live record revives a deleted row). ACTIVATE_VERSION v marks every row of that
+stream whose version is below v or null (``target_postgres/sinks.py``, ``activate_version``:
+soft delete sets ``_sdc_deleted_at`` where it is still null; ``hard_delete`` deletes).
+And what Trello holds, read straight from the emulator's model, to compare live rows with.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tests.helpers import SyncResult
+    from trello_emulator import Workspace
+
+
+@dataclass
+class MirrorTarget:
+    """One table per stream, keyed by ``id``."""
+
+    hard_delete: bool = False
+    tables: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    activations: list[tuple[str, int]] = field(default_factory=list)
+
+    def apply(self, run: SyncResult) -> MirrorTarget:
+        """Load one run's messages, in order."""
+        for message in run.messages:
+            if message["type"] == "RECORD":
+                row = dict(message["record"])
+                row["_sdc_table_version"] = message.get("version")
+                row["_sdc_deleted_at"] = row.get("_sdc_deleted_at")
+                self.tables.setdefault(message["stream"], {})[row["id"]] = row
+            elif message["type"] == "ACTIVATE_VERSION":
+                self.activate(message["stream"], message["version"])
+        return self
+
+    def activate(self, stream: str, version: int) -> None:
+        self.activations.append((stream, version))
+        table = self.tables.get(stream, {})
+        for key, row in list(table.items()):
+            old = row["_sdc_table_version"] is None or row["_sdc_table_version"] < version
+            if old and self.hard_delete:
+                del table[key]
+            elif old and row["_sdc_deleted_at"] is None:
+                row["_sdc_deleted_at"] = "activate_version"
+
+    def live(self, stream: str) -> set[str]:
+        """Keys of the rows ``where _sdc_deleted_at is null``."""
+        rows = self.tables.get(stream, {})
+        return {key for key, row in rows.items() if row["_sdc_deleted_at"] is None}
+
+    def all_live(self) -> dict[str, set[str]]:
+        return {stream: self.live(stream) for stream in self.tables}
+
+
+def trello_objects(ws: Workspace) -> dict[str, set[str]]:
+    """The ids of what Trello holds, per stream, for the token (archived objects too)."""
+    boards = ws.visible_board_ids()
+    cards = [card for b in boards for card in ws.board_cards(b)]
+    actions = [a for b in boards for a in ws.board_actions(b)]
+    return {
+        "organizations": set(ws.members[ws.me_id]["idOrganizations"]),
+        "boards": set(boards),
+        "lists": {x["id"] for b in boards for x in ws.board_lists(b)},
+        "labels": {x["id"] for b in boards for x in ws.board_labels(b)},
+        "members": {x["id"] for b in boards for x in ws.board_members(b)},
+        "board_memberships": {x["id"] for b in boards for x in ws.board_memberships(b)},
+        "custom_fields": {x["id"] for b in boards for x in ws.board_custom_fields(b)},
+        "cards": {card["id"] for card in cards},
+        "checklists": {x["id"] for b in boards for x in ws.board_checklists(b)},
+        "check_items": {x["id"] for b in boards for x in ws.check_items(b)},
+        "attachments": {x["id"] for card in cards for x in ws.card_attachments.get(card["id"], [])},
+        "card_custom_field_items": {
+            x["id"] for card in cards for x in ws.card_custom_field_items.get(card["id"], [])
+        },
+        "actions": {a["id"] for a in actions},
+        "deleted_cards": {a["data"]["card"]["id"] for a in actions if a["type"] == "deleteCard"},
+    }
