@@ -60,6 +60,7 @@ def make_edits(ws: Workspace) -> dict[str, Any]:
         "moved_out": moved_out["id"],
         "moved_list": ws.board_lists(second)[-1]["id"],
         "deleted_board": third,
+        "removed_member": next(m for m in ws.index[second].members if m != ws.me_id),
         "first": first,
         "second": second,
     }
@@ -74,6 +75,10 @@ def make_edits(ws: Workspace) -> dict[str, Any]:
     ws.move_card(moved_out["id"], ws.invisible_board_id)
     ws.move_list(edits["moved_list"], ws.invisible_board_id)
     ws.delete_board(third)
+    # A member taken off every board: no longer a member of anything the token sees.
+    for board_id in ws.visible_board_ids():
+        if edits["removed_member"] in ws.index[board_id].members:
+            ws.remove_member(board_id, edits["removed_member"])
     return edits
 
 
@@ -164,10 +169,13 @@ def test_a_run_that_reads_every_board_whole_leaves_no_ghost(synced, how) -> None
     # The deleted board's actions are history: only a read from the beginning drops them.
     history_of = set() if how == "full refresh" else {edits["deleted_board"]}
     assert_mirrors(mirror, workspace, history_of=history_of)
-    for gone in ("deleted_check_item", "deleted_attachment", "deleted_label"):
-        stream = {"deleted_check_item": "check_items", "deleted_attachment": "attachments"}.get(
-            gone, "labels"
-        )
+    for gone, stream in (
+        ("deleted_check_item", "check_items"),
+        ("deleted_attachment", "attachments"),
+        ("deleted_label", "labels"),
+        ("removed_member", "members"),
+    ):
+        assert edits[gone] in mirror.tables[stream]
         assert edits[gone] not in mirror.live(stream)
 
 
@@ -205,8 +213,8 @@ def test_shards_into_one_schema_hold_the_exact_union(make_emulator) -> None:
     mirror = MirrorTarget(hard_delete=True)
     states = [run_tap(shard) for shard in shards]
     for run in states:
-        # Each shard sends every workspace the token sees, and no board-level activation.
-        assert activated(run) == {"organizations"}
+        # A shard's tables are shared with other shards (other tokens, perhaps).
+        assert activated(run) == set()
         mirror.apply(run)
     assert_mirrors(mirror, workspace, history_of=set())
     # A card moves from one shard's board to the other's; another is deleted.
@@ -231,6 +239,7 @@ def test_no_activate_version_when_rows_outside_the_run_may_exist(make_emulator, 
     run = run_tap({**config, **settings})
     assert run.records["cards"]
     turned_off = settings.get("emit_activate_version_messages") is False
+    # Workspaces do not depend on include_closed: sent whole, they are still activated.
     assert activated(run) == (set() if turned_off else {"organizations"})
 
 

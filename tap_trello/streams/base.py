@@ -15,6 +15,7 @@ from singer_sdk.exceptions import FatalAPIError
 from typing_extensions import override
 
 from tap_trello.client import BoardUnavailableError, TrelloStream
+from tap_trello.mirror import ANNOUNCED_STREAMS
 from tap_trello.paging import (
     MAX_EXTRA_WINDOWS,
     PAGE_SIZE,
@@ -54,9 +55,11 @@ class BoardChildStream(TrelloStream):
     def get_records(self, context: Context | None) -> Iterable[Row]:
         board = t.cast("Context", context)
         live: set[str] = set()
+        announced = self.name in ANNOUNCED_STREAMS
         try:
             for row in self.known_fields(self.board_records(board)):
-                live.add(row["id"])
+                if announced:
+                    live.add(row["id"])
                 yield row
             # What the board's feed (read first) said is gone, unless it was just read live.
             yield from self.run.feeds.deletions(board["board_id"], self.name, live)

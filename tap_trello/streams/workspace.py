@@ -40,8 +40,11 @@ class OrganizationsStream(TrelloStream):
 
     @override
     def activation_versions(self) -> dict[str, int]:
-        # Every workspace the token sees was sent, unless the settings name some.
-        return {} if self.config.get("organization_ids") else {self.name: self.run.version}
+        # Every workspace the token sees was sent; but a filtered run is a shard, whose
+        # token may see other workspaces than the other shards' tokens.
+        if self.config.get("organization_ids") or self.config.get("board_ids"):
+            return {}
+        return {self.name: self.run.version}
 
     def organization_rows(self, context: Context | None) -> Iterator[dict[str, t.Any]]:
         """The workspaces, all or those the settings name."""
