@@ -11,6 +11,7 @@ import difflib
 import json
 import logging
 import typing as t
+from datetime import date, datetime, timezone
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -142,11 +143,8 @@ def check_settings(config: t.Mapping[str, t.Any]) -> list[str]:
         if name in config and not str(config[name] or "").strip()
     ]
     start_date = config.get("start_date")
-    if start_date is not None:
-        try:
-            pendulum.parse(str(start_date), strict=False)
-        except (ValueError, TypeError, pendulum.parsing.exceptions.ParserError):
-            errors.append(f"start_date {start_date!r} is not an ISO 8601 date or date-time")
+    if start_date is not None and parse_start_date(start_date) is None:
+        errors.append(f"start_date {start_date!r} is not an ISO 8601 date or date-time")
     api_url = urlparse(str(config.get("api_url") or DEFAULT_API_URL))
     if api_url.scheme not in {"http", "https"} or not api_url.netloc:
         errors.append(f"api_url {config.get('api_url')!r} is not an http(s) URL")
@@ -155,6 +153,22 @@ def check_settings(config: t.Mapping[str, t.Any]) -> list[str]:
     if int(config.get("rescan_after_hours", 24)) < 0:
         errors.append("rescan_after_hours must be 0 (every board every run) or more")
     return errors
+
+
+def parse_start_date(value: object) -> datetime | None:
+    """``start_date`` as a moment, or None if it is not an ISO 8601 date or date-time.
+
+    pendulum also reads durations (``P1D``), which are no start date.
+    """
+    try:
+        parsed: object = pendulum.parse(str(value), strict=False)
+    except (ValueError, TypeError, pendulum.parsing.exceptions.ParserError):
+        return None
+    if isinstance(parsed, datetime):
+        return parsed
+    if isinstance(parsed, date):
+        return datetime(parsed.year, parsed.month, parsed.day, tzinfo=timezone.utc)
+    return None
 
 
 def unknown_settings(config: t.Mapping[str, t.Any], schema: dict[str, t.Any]) -> list[str]:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import sys
 import typing as t
-from datetime import datetime  # noqa: TC003 - named in a cast
 from functools import cached_property
 
-import pendulum
 import requests
 from singer_sdk import Tap
 from singer_sdk.exceptions import (
@@ -27,6 +25,7 @@ from tap_trello.settings import (
     SettingsError,
     check_input_files,
     check_settings,
+    parse_start_date,
     quiet_selection_logs,
     unknown_settings,
 )
@@ -69,12 +68,11 @@ class TapTrello(Tap):
     @cached_property
     def run(self) -> SyncRun:
         """What this run's streams share: session, spools, nested board call, start date."""
-        start_date = self.config.get("start_date")
+        # A malformed start_date is reported by the settings check before any sync.
+        start_date = parse_start_date(self.config.get("start_date") or "")
         return SyncRun(
             max_requests_per_10s=int(self.config.get("max_requests_per_10s", 90)),
-            start_date=iso_ms(t.cast("datetime", pendulum.parse(str(start_date), strict=False)))
-            if start_date
-            else None,
+            start_date=iso_ms(start_date) if start_date and self.config.get("start_date") else None,
         )
 
 

@@ -48,6 +48,7 @@ def test_missing_credentials(small, missing: str) -> None:
     [
         ("start_date", "last tuesday", "start_date 'last tuesday' is not an ISO 8601"),
         ("start_date", "2024-13-45", "start_date '2024-13-45' is not an ISO 8601"),
+        ("start_date", "P1D", "start_date 'P1D' is not an ISO 8601"),
         ("api_url", "api.trello.com/1", "api_url 'api.trello.com/1' is not an http(s) URL"),
         ("api_url", "ftp://example.com", "api_url 'ftp://example.com' is not an http(s) URL"),
     ],
