@@ -138,15 +138,23 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+#: The emulator's default threshold of a refused nested cards answer.
+NESTED_CARDS = 1000
+
+
 def summarize(ws: Workspace, seed: int, *, bulk: bool) -> WorkspaceSummary:
     boards = ws.visible_board_ids()
     cards = {b: len(ws.board_cards(b, "all")) for b in boards}
     actions = {b: len(ws.board_actions(b)) for b in boards}
+    # One nested call per board brings it all, unless it overflows: cards past the
+    # emulator's nested threshold are paged (the call asked again without them), and
+    # 1000 actions or more are paged.
+    refused = [n for n in cards.values() if n > NESTED_CARDS]
     minimum = (
         1
         + len(boards)
-        + sum(max(1, math.ceil(n / 1000)) for n in cards.values())
-        + sum(max(1, math.ceil(n / 1000)) for n in actions.values())
+        + sum(1 + math.ceil(n / 1000) for n in refused)
+        + sum(math.ceil(n / 1000) for n in actions.values() if n >= 1000)
     )
     return WorkspaceSummary(
         seed=seed,

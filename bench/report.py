@@ -139,8 +139,9 @@ def render(report: BenchReport) -> str:
         f"workspace {ws.describe()}",
         (
             f"Minimum for a full sync: {ws.request_minimum:,} requests "
-            "(1 boards + 1 nested call per board + per board max(1, ceil(cards/1000)) "
-            "+ max(1, ceil(actions/1000)))"
+            "(1 boards + 1 nested call per board, plus where a board overflows: "
+            "1 + ceil(cards/1000) past the nested cards threshold, ceil(actions/1000) "
+            "from 1000 actions)"
         ),
     ]
     if report.mode == "rate-limited":

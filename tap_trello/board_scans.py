@@ -86,6 +86,18 @@ class BoardScans:
         if history:
             mark["history"] = version
 
+    def remember_paged_cards(self, board_id: str, *, paged: bool) -> None:
+        """Whether Trello refused the board's cards whole at its last whole read."""
+        mark = self._boards.setdefault(board_id, {})
+        if paged:
+            mark["paged_cards"] = True
+        else:
+            mark.pop("paged_cards", None)
+
+    def pages_cards(self, board_id: str) -> bool:
+        """Whether a whole read of the board asks its cards in pages straight away."""
+        return bool(self._boards.get(board_id, {}).get("paged_cards"))
+
     def marked_boards(self) -> set[str]:
         """The boards a complete sync was ever marked for."""
         return set(self._boards)

@@ -210,8 +210,11 @@ class TrelloStream(RESTStream[t.Any]):
         """Whether archived boards, lists and cards are extracted too."""
         return bool(self.config.get("include_closed", True))
 
-    def nested_board_params(self) -> dict[str, str]:
-        """What this stream adds to the nested board call (``/boards/{id}?…``) if any."""
+    #: A list Trello pages (cards, actions): its first rows may come in the nested call.
+    is_paged_list: t.ClassVar[bool] = False
+
+    def nested_board_params(self, board_id: str) -> dict[str, str]:  # noqa: ARG002
+        """What this stream adds to the board's nested call (``/boards/{id}?…``) if any."""
         return {}
 
     @override

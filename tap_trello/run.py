@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from tap_trello.board_scans import run_version
 from tap_trello.mirror import Feeds
+from tap_trello.paging import AnswerTooLargeError
 from tap_trello.spool import SpoolRegistry
 from tap_trello.throttle import RequestThrottle, ThrottledSession
 
@@ -49,6 +50,10 @@ class SyncRun:
     version: int = 0
     #: Boards read and sent whole in this run (unchanged cards too).
     whole_reads: set[str] = field(default_factory=set)
+    #: Boards whose cards Trello refused in the nested call (too large): paged instead.
+    cards_refused: set[str] = field(default_factory=set)
+    #: Whether a board is to be read whole (set by the boards stream from its marks).
+    reads_whole: t.Callable[[str], bool] = lambda _board_id: True
     #: The feed of the board being synced: the deletions it announced.
     feeds: Feeds = field(default_factory=Feeds)
     _session: ThrottledSession | None = None
@@ -94,11 +99,9 @@ class SyncRun:
                 for each in self.streams.values()
                 for request in each.first_requests(context)
             ]
-            nested = self.nested_call_params()
+            nested = self.nested_call_params(board_id)
             if nested and board_id not in self._board_details:
-                reader = next(
-                    s for s in self.streams.values() if s.selected and s.nested_board_params()
-                )
+                reader = next(s for s in self.streams.values() if s.nested_board_params(board_id))
                 first.append((reader, reader.prepare(f"/boards/{board_id}", nested)))
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(LOOK_AHEAD_THREADS, thread_name_prefix="look-ahead")
@@ -125,26 +128,24 @@ class SyncRun:
         """Whether the stream called ``name`` is selected in this run."""
         return self.streams[name].selected
 
-    def nested_board_params(self) -> dict[str, str]:
-        """Nested-resource parameters of every selected stream read from the board call."""
-        params: dict[str, str] = {}
-        for stream in self.streams.values():
-            if stream.selected:
-                params.update(stream.nested_board_params())
-        return params
-
-    def nested_call_params(self) -> dict[str, str]:
+    def nested_call_params(
+        self, board_id: str, fields: str = "id", *, whole: bool = True
+    ) -> dict[str, str]:
         """The query of a board's nested call (empty: no selected stream reads it).
 
         Built in one place, so that a call the look-ahead sent early is the very one the
-        streams ask for, and is taken rather than sent again.
+        streams ask for, and is taken rather than sent again. Not ``whole``: the board's
+        objects only, its cards and actions left to their pages.
         """
-        nested = self.nested_board_params()
-        return {"fields": "id", **nested} if nested else {}
+        params: dict[str, str] = {}
+        for stream in self.streams.values():
+            if whole or not stream.is_paged_list:
+                params.update(stream.nested_board_params(board_id))
+        return {"fields": fields, **params} if params else {}
 
     def nested_lists(self, stream: TrelloStream, context: Context) -> list[dict[str, t.Any]] | None:
         """Every list of the board, if the board's nested call (made anyway) asks for them."""
-        if self.nested_board_params().get("lists") != "all":
+        if self.nested_call_params(context["board_id"]).get("lists") != "all":
             return None
         lists: list[dict[str, t.Any]] = self.board_details(stream, context).get("lists", [])
         return lists
@@ -157,9 +158,35 @@ class SyncRun:
         """The nested board object: one request per board for all its selected streams."""
         board_id = context["board_id"]
         if board_id not in self._board_details:
-            details = stream.fetch(f"/boards/{board_id}", self.nested_call_params(), context)
+            details = self.fetch_board(stream, board_id, "id", context)
             self.remember_board_details({**details, "id": board_id})
         return self._board_details[board_id]
+
+    def fetch_board(
+        self,
+        stream: TrelloStream,
+        board_id: str,
+        fields: str,
+        context: Context | None,
+        *,
+        whole: bool = True,
+    ) -> dict[str, t.Any]:
+        """The board's nested call; if Trello refuses its cards as too many, without them."""
+        path = f"/boards/{board_id}"
+        params = self.nested_call_params(board_id, fields, whole=whole) or {"fields": fields}
+        try:
+            return t.cast("dict[str, t.Any]", stream.fetch(path, params, context))
+        except AnswerTooLargeError:
+            if board_id in self.cards_refused:
+                raise
+            self.cards_refused.add(board_id)
+            stream.logger.warning(
+                "Board %s: Trello refused its cards in one answer as too large; reading them "
+                "in pages",
+                board_id,
+            )
+        params = self.nested_call_params(board_id, fields, whole=whole) or {"fields": fields}
+        return t.cast("dict[str, t.Any]", stream.fetch(path, params, context))
 
 
 _RUNS: weakref.WeakSet[SyncRun] = weakref.WeakSet()

@@ -123,20 +123,19 @@ def test_nothing_listens_at_api_url(small) -> None:
 
 def test_failure_mid_sync_keeps_what_was_emitted(small) -> None:
     workspace, server, config = small
-    # Boards, nested calls and action pages succeed; every card page fails. A board's
-    # actions are read first (their feed says what its other streams send as deleted).
-    server.faults = FaultConfig(rate=1.0, paths=r"/cards$", kinds=("5xx",))
+    # The first board's one call succeeds, the second board's fails.
+    first_board, second_board = workspace.visible_board_ids()[:2]
+    server.faults = FaultConfig(rate=1.0, paths=rf"/boards/{second_board}$", kinds=("5xx",))
     run = run_cli({**config, "max_retries": 1}, env=DEBUG)
     assert_clean_failure(run, "gave up after retries", (workspace.token, workspace.api_key))
     result = parse_messages(run.stdout)
-    first_board = workspace.visible_board_ids()[0]
     assert len(result.records["actions"]) == len(workspace.board_actions(first_board))
-    # No card was emitted, so no card bookmark exists; the run says nothing is gone.
-    assert "cards" not in result.records
-    assert "cards" not in result.state.get("bookmarks", {}) or all(
-        "replication_key_value" not in p
-        for p in result.state["bookmarks"]["cards"].get("partitions", [])
-    )
+    assert len(result.records["cards"]) == len(workspace.board_cards(first_board))
+    # Nothing of the second board was emitted, so it has no bookmark; nothing is said gone.
+    for stream in ("actions", "cards"):
+        partitions = result.state.get("bookmarks", {}).get(stream, {}).get("partitions", [])
+        bookmarked = {p["context"]["board_id"] for p in partitions if "replication_key_value" in p}
+        assert bookmarked == {first_board}, stream
     assert not [m for m in result.messages if m["type"] == "ACTIVATE_VERSION"]
 
 

@@ -133,10 +133,11 @@ def test_deleted_cards_alone_ask_only_for_delete_actions(make_emulator) -> None:
         a["data"]["card"]["id"] for b in boards for a in workspace.board_actions(b, ["deleteCard"])
     ]
     assert_once(result, "deleted_cards", expected)
-    action_requests = server.entries("/1/boards/")
-    action_requests = [e for e in action_requests if e.path.endswith("/actions")]
-    assert len(action_requests) == len(boards)
-    assert all(e.query["filter"] == "deleteCard" for e in action_requests)
+    # One nested call per board, asking only for its deleteCard actions.
+    board_calls = server.entries("/1/boards/")
+    assert sorted(e.path for e in board_calls) == sorted(f"/1/boards/{b}" for b in boards)
+    assert all(e.query["actions"] == "deleteCard" for e in board_calls)
+    assert not any(key.startswith("card") for e in board_calls for key in e.query)
     assert set(result.records) == {"deleted_cards"}
 
 

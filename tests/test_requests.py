@@ -1,6 +1,9 @@
 """The request budget: the fewest requests that get everything.
 
-A full sync costs 1 (boards) + B nested board calls + Σ⌈cards/1000⌉ + Σ⌈actions/1000⌉.
+A full sync costs 1 (boards) + B nested board calls, each bringing the board's objects,
+cards and newest 1000 actions; plus, where a board overflows, its pages: ⌈cards/1000⌉ card
+pages (and the call asked again without its cards) when Trello refuses the cards whole,
+⌈actions/1000⌉ action pages when it has 1000 actions or more.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tap_trello.paging import PAGE_SIZE
 from tests.helpers import catalog_selecting, run_tap
 
 if TYPE_CHECKING:
@@ -33,18 +37,36 @@ def pages(n: int) -> int:
     return max(1, math.ceil(n / 1000))
 
 
-def card_pages(workspace: Workspace) -> int:
-    return sum(pages(len(workspace.board_cards(b))) for b in workspace.visible_board_ids())
+#: The emulator's default threshold of a refused nested cards answer (a guess at Trello's).
+NESTED_CARDS = 1000
 
 
-def action_pages(workspace: Workspace) -> int:
-    return sum(pages(len(workspace.board_actions(b))) for b in workspace.visible_board_ids())
+def refused(workspace: Workspace, board_id: str) -> bool:
+    return len(workspace.board_cards(board_id)) > NESTED_CARDS
+
+
+def card_pages(workspace: Workspace, boards: list[str] | None = None) -> int:
+    """Card pages of the boards whose cards Trello refuses whole in the nested call."""
+    boards = workspace.visible_board_ids() if boards is None else boards
+    return sum(pages(len(workspace.board_cards(b))) for b in boards if refused(workspace, b))
+
+
+def action_pages(workspace: Workspace, boards: list[str] | None = None) -> int:
+    """Action pages of the boards with more actions than the nested call brings."""
+    boards = workspace.visible_board_ids() if boards is None else boards
+    counts = [len(workspace.board_actions(b)) for b in boards]
+    return sum(pages(n) for n in counts if n >= PAGE_SIZE)
+
+
+def board_calls(workspace: Workspace, boards: list[str] | None = None) -> int:
+    """One nested call per board, asked again without its cards where they are refused."""
+    boards = workspace.visible_board_ids() if boards is None else boards
+    return len(boards) + sum(refused(workspace, b) for b in boards)
 
 
 def design_minimum(workspace: Workspace) -> int:
-    """1 (boards) + B nested board calls + Σ⌈cards/1000⌉ + Σ⌈actions/1000⌉."""
-    boards = len(workspace.visible_board_ids())
-    return 1 + boards + card_pages(workspace) + action_pages(workspace)
+    """1 (boards) + the board calls + the pages of the boards that overflow."""
+    return 1 + board_calls(workspace) + card_pages(workspace) + action_pages(workspace)
 
 
 def requests_by_kind(server: EmulatorServer) -> dict[str, int]:
@@ -75,11 +97,13 @@ def test_full_sync_costs_the_design_minimum(paged) -> None:
     assert requests_by_kind(server) == {
         "/1/members/me/boards": 1,
         "/1/members/me/organizations": 1,
-        "/1/boards/{id}": boards,
+        "/1/boards/{id}": board_calls(workspace),
         "/1/boards/{id}/cards": card_pages(workspace),
         "/1/boards/{id}/actions": action_pages(workspace),
     }
     assert len(server.log) == design_minimum(workspace) + 1
+    # Only the big board overflows: each of the others is one request.
+    assert board_calls(workspace) == boards + 1
 
 
 @pytest.mark.parametrize(
@@ -88,8 +112,14 @@ def test_full_sync_costs_the_design_minimum(paged) -> None:
         ({"boards"}, lambda ws: 1),
         ({"lists"}, lambda ws: 1 + len(ws.visible_board_ids())),
         (NESTED_STREAMS, lambda ws: 1 + len(ws.visible_board_ids())),
-        ({"cards", "attachments", "card_custom_field_items"}, lambda ws: 1 + card_pages(ws)),
-        ({"actions", "deleted_cards"}, lambda ws: 1 + action_pages(ws)),
+        (
+            {"cards", "attachments", "card_custom_field_items"},
+            lambda ws: 1 + board_calls(ws) + card_pages(ws),
+        ),
+        (
+            {"actions", "deleted_cards"},
+            lambda ws: 1 + len(ws.visible_board_ids()) + action_pages(ws),
+        ),
         ({"organizations"}, lambda ws: 1),
     ],
     ids=["boards", "lists", "nested", "card-pages", "action-pages", "organizations"],
@@ -118,9 +148,14 @@ def test_board_ids_fold_the_nested_call_into_the_board_request(paged) -> None:
     workspace, server, config = paged
     board_ids = workspace.visible_board_ids()[:2]
     run_tap({**config, "board_ids": board_ids})
-    cards = sum(pages(len(workspace.board_cards(b))) for b in board_ids)
-    actions = sum(pages(len(workspace.board_actions(b))) for b in board_ids)
-    assert len(server.log) == 1 + len(board_ids) + cards + actions  # +1: organizations
+    cost = board_calls(workspace, board_ids)
+    cost += card_pages(workspace, board_ids) + action_pages(workspace, board_ids)
+    assert len(server.log) == 1 + cost  # +1: organizations
+    # Named by short link, a board has no bookmark yet: its cards and actions are paged.
+    server.clear_log()
+    short = workspace.boards[board_ids[1]]["shortLink"]
+    run_tap({**config, "board_ids": [short]})
+    assert "actions" not in server.entries(f"/1/boards/{short}")[0].query
 
 
 def test_resync_with_nothing_new_costs_two_requests(paged) -> None:
@@ -144,9 +179,11 @@ def test_rescan_after_zero_hours_reads_every_board_again(paged) -> None:
     second = run_tap({**config, "rescan_after_hours": 0}, state=first.state)
     assert second.records.get("actions", []) == []
     assert second.records.get("deleted_cards", []) == []
+    # One call per board (its new actions: none), the refused board's cards paged at once.
     kinds = requests_by_kind(server)
-    assert kinds["/1/boards/{id}/actions"] == len(workspace.visible_board_ids())
-    assert len(server.log) == 2 + len(workspace.visible_board_ids()) * 2 + card_pages(workspace)
+    assert kinds["/1/boards/{id}"] == len(workspace.visible_board_ids())
+    assert "/1/boards/{id}/actions" not in kinds
+    assert len(server.log) == 2 + len(workspace.visible_board_ids()) + card_pages(workspace)
 
 
 @pytest.mark.parametrize(
@@ -186,3 +223,5 @@ def test_the_five_board_workspace_stays_near_the_minimum(make_emulator) -> None:
     fallback = sum(len(workspace.board_lists(b)) for b in same_second)
     minimum = design_minimum(workspace) + 1 + fallback  # + 1: organizations
     assert len(server.log) <= 1.1 * minimum
+    # 28 requests before the nested call brought cards and actions.
+    assert len(server.log) < 28

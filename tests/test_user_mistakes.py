@@ -101,14 +101,14 @@ def test_a_handled_failure_has_no_unhandled_error_line(small) -> None:
 def test_one_line_per_retry_with_the_real_path(small) -> None:
     workspace, server, config = small
     board = workspace.visible_board_ids()[0]
-    server.faults = FaultConfig(rate=0.0, paths=rf"/boards/{board}/cards$", schedule={1: "5xx"})
+    server.faults = FaultConfig(rate=0.0, paths=rf"/boards/{board}$", schedule={1: "5xx"})
     run = run_cli(config)
     assert run.returncode == 0, run.stderr[-2000:]
     retries = [
         line for line in run.stderr.splitlines() if "Retrying" in line or "Backing off" in line
     ]
     assert len(retries) == 1, retries
-    assert re.search(rf"Retrying GET /1/boards/{board}/cards in [0-9.]+ s \(try 1\)", retries[0])
+    assert re.search(rf"Retrying GET /1/boards/{board} in [0-9.]+ s \(try 1\)", retries[0])
     assert workspace.token not in run.stderr
     assert workspace.api_key not in run.stderr
 

@@ -2,7 +2,8 @@
 
 ``EmulatorServer(workspace, host="127.0.0.1", port=0, *, rate_limit=False, token_limit=100,
 key_limit=300, window_s=10.0, retry_after=None, faults=None, latency_s=0.0, quiet=True,
-date_bounds="ms", max_nested_objects=None, too_big_answer="checklists", db_limit_first=0,
+date_bounds="ms", max_nested_objects=None, too_big_answer="checklists", max_nested_cards=1000,
+db_limit_first=0,
 db_limit_paths=DB_LIMIT_PATHS)`` runs a threaded werkzeug server in a daemon thread
 (``start()``/``stop()`` or ``with``).
 What Trello answers is in :mod:`trello_emulator.routes`; this module owns what surrounds
@@ -24,8 +25,9 @@ every answer:
 * faults (:class:`~trello_emulator.faults.FaultConfig`; assigning one restarts its counter)
   and added latency (``latency_s``);
 * Trello's behaviour switches, kept by the routes' :class:`~trello_emulator.routes.TrelloApi`
-  and settable here: ``date_bounds`` (``"ms"`` or ``"second"``), ``max_nested_objects``
-  and ``too_big_answer`` (refused over-large cards answers);
+  and settable here (``server.api``): ``date_bounds`` (``"ms"`` or ``"second"``),
+  ``max_nested_objects`` and ``too_big_answer`` (refused over-large cards answers),
+  ``max_nested_cards`` (refused over-large nested board calls);
 * the request log: ``server.log`` (:class:`LogEntry` list), ``clear_log()``,
   ``count(path_prefix=None)`` and ``entries(path_prefix=None)`` (prefix compared with
   ``entry.path``, e.g. ``"/1/boards/"``).
@@ -121,6 +123,7 @@ class EmulatorServer:
         date_bounds: str = "ms",
         max_nested_objects: int | None = None,
         too_big_answer: str = "checklists",
+        max_nested_cards: int | None = 1000,
         db_limit_first: int = 0,
         db_limit_paths: str = DB_LIMIT_PATHS,
     ) -> None:
@@ -131,6 +134,7 @@ class EmulatorServer:
             date_bounds=date_bounds,
             max_nested_objects=max_nested_objects,
             too_big_answer=too_big_answer,
+            max_nested_cards=max_nested_cards,
         )
         #: The first N requests to each path matching ``db_limit_paths`` answer 429.
         self.db_limit_first = db_limit_first

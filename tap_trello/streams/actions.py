@@ -54,20 +54,42 @@ class ActionsStream(NewestFirstStream, IncrementalBoardStream):
     grain = DateSecond()
     is_history = True
 
-    def consumers(self) -> list[ActionsConsumer]:
+    def consumers(self, board_id: str) -> list[ActionsConsumer]:
         """The selected streams the action pages feed: this one, deleted cards."""
         return [
             t.cast("ActionsConsumer", stream)
-            for stream in (self, *self.derived_streams())
+            for stream in (self, *self.derived_streams(board_id))
             if stream.selected
         ]
+
+    @override
+    def comes_nested(self, board_id: str) -> bool:
+        return self.is_read()
+
+    @override
+    def nested_board_params(self, board_id: str) -> dict[str, str]:
+        """The board's newest 1000 actions since the bookmark, in its nested call."""
+        if not self.comes_nested(board_id):
+            return {}
+        params = self.list_params({"board_id": board_id})
+        nested = {"actions": params["filter"], "actions_limit": str(PAGE_SIZE)}
+        if "since" in params:
+            nested["actions_since"] = params["since"]
+        return nested
+
+    @override
+    def nested_rows(self, context: Context) -> list[Row] | None:
+        actions = self.run.board_details(self, context).get("actions")
+        if actions is None or len(actions) >= PAGE_SIZE:
+            return None  # more than the nested call brings: the pages read them all
+        return t.cast("list[Row]", actions)
 
     @override
     def page_observer(self, context: Context) -> Callable[[Row], None]:
         # Read before the objects' streams, which send what the feed announced deleted:
         # only what is newer than the last sync read (a board read from its beginning
         # announces nothing: the run's version covers it).
-        bookmarks = [c.bookmark(context) for c in self.consumers()]
+        bookmarks = [c.bookmark(context) for c in self.consumers(context["board_id"])]
         after = max(filter(None, bookmarks), default=None)
         return self.run.feeds.start(context["board_id"], after=after).observe
 
@@ -79,7 +101,7 @@ class ActionsStream(NewestFirstStream, IncrementalBoardStream):
     def list_params(self, context: Context) -> dict[str, t.Any]:
         # One pass serves this stream and the streams derived from it (deleted cards):
         # the union of their action types, from the oldest of their bookmarks.
-        consumers = self.consumers()
+        consumers = self.consumers(context["board_id"])
         wanted = [consumer.wanted_action_types() for consumer in consumers]
         every_type = not consumers or any(types is None for types in wanted)
         if not every_type and any(self.run.selected(name) for name in ANNOUNCED_STREAMS):

@@ -94,13 +94,14 @@ class BoardResourceStream(BoardChildStream):
     #: The key of the nested board object that holds this stream's records.
     nested_key: t.ClassVar[str] = ""
 
-    def reads_nested_call(self) -> bool:
-        """Whether this run takes the stream's rows from the nested board call."""
+    def reads_nested_call(self, board_id: str) -> bool:  # noqa: ARG002
+        """Whether this run takes the board's rows of this stream from its nested call."""
         return True
 
     @override
-    def nested_board_params(self) -> dict[str, str]:
-        return dict(self.nested_params) if self.reads_nested_call() else {}
+    def nested_board_params(self, board_id: str) -> dict[str, str]:
+        wanted = self.selected and self.reads_nested_call(board_id)
+        return dict(self.nested_params) if wanted else {}
 
     @override
     def board_records(self, context: Context) -> Iterable[Row]:
@@ -146,8 +147,8 @@ class DerivedStream(BoardChildStream):
         """This stream's rows inside one row of the source."""
         raise NotImplementedError
 
-    def reads_source(self) -> bool:
-        """Whether this run takes the stream's rows from the source's pages."""
+    def reads_source(self, board_id: str) -> bool:  # noqa: ARG002
+        """Whether this run takes the board's rows of this stream from the source's rows."""
         return True
 
     @override
@@ -183,6 +184,7 @@ class NewestFirstStream(BoardChildStream):
 
     #: The grain at which Trello compares this list's cursor.
     grain: t.ClassVar[Grain]
+    is_paged_list = True
 
     def list_params(self, context: Context) -> dict[str, t.Any]:
         """Query parameters of every page, besides ``limit`` and ``before``."""
@@ -192,24 +194,42 @@ class NewestFirstStream(BoardChildStream):
         """Every row of group ``key``, fetched without time paging."""
         raise NotImplementedError
 
-    def derived_streams(self) -> list[DerivedStream]:
-        """The selected streams that take their rows from this stream's pages."""
+    def derived_streams(self, board_id: str) -> list[DerivedStream]:
+        """The selected streams that take the board's rows from this stream's rows."""
         return [
             stream
             for stream in self.run.streams.values()
             if isinstance(stream, DerivedStream)
             and stream.source_name == self.name
             and stream.selected
-            and stream.reads_source()
+            and stream.reads_source(board_id)
         ]
 
+    def is_read(self) -> bool:
+        """Whether this run reads the list at all: it, or a stream derived from it, is selected."""
+        return self.selected or any(
+            isinstance(stream, DerivedStream)
+            and stream.source_name == self.name
+            and stream.selected
+            for stream in self.run.streams.values()
+        )
+
+    def nested_rows(self, context: Context) -> list[Row] | None:  # noqa: ARG002
+        """The board's rows as its nested call brought them whole (None: page them)."""
+        return None
+
+    def comes_nested(self, board_id: str) -> bool:  # noqa: ARG002
+        """Whether the board's nested call is asked for this list (pages only if it cannot)."""
+        return False
+
     def page_rows(self, context: Context) -> Iterator[Row]:
-        """Every row of the board's pages, handing each to the derived streams."""
-        derived = self.derived_streams()
+        """Every row of the board's list, handing each to the derived streams."""
+        derived = self.derived_streams(context["board_id"])
         spools = self.run.spools
         spools.open(context["board_id"], [stream.name for stream in derived])
         observe = self.page_observer(context)
-        for row in self.request_records(context):
+        nested = self.nested_rows(context)
+        for row in nested if nested is not None else self.request_records(context):
             for stream in derived:
                 for derived_row in stream.derive(row):
                     spools.add(stream.name, derived_row)
@@ -227,7 +247,7 @@ class NewestFirstStream(BoardChildStream):
 
     @override
     def first_requests(self, context: Context) -> list[requests.PreparedRequest]:
-        if not (self.selected or self.derived_streams()):
+        if not self.is_read() or self.comes_nested(context["board_id"]):
             return []
         # The newest page, asked exactly as request_records asks it first.
         return [self.page_request(context, {**self.list_params(context), "limit": PAGE_SIZE})]

@@ -23,8 +23,8 @@ class ListsStream(BoardResourceStream):
     nested_key = "lists"
 
     @override
-    def nested_board_params(self) -> dict[str, str]:
-        return {"lists": "all" if self.include_closed else "open"}
+    def nested_board_params(self, board_id: str) -> dict[str, str]:
+        return {"lists": "all" if self.include_closed else "open"} if self.selected else {}
 
 
 class LabelsStream(BoardResourceStream):

@@ -19,6 +19,7 @@ from tap_trello.streams.base import (
     NewestFirstStream,
     Row,
 )
+from tap_trello.timestamps import shift_iso
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -43,20 +44,60 @@ class CardsStream(NewestFirstStream, IncrementalBoardStream):
     replication_key = "dateLastActivity"
     grain = IdSecond()
 
-    def card_params(self) -> dict[str, str]:
-        """Parameters shared by every card request."""
+    def card_params(self, board_id: str) -> dict[str, str]:
+        """Parameters shared by every card page request."""
         params = {
             "filter": "all" if self.include_closed else "open",
             "customFieldItems": "true",
             "attachments": "true",
         }
-        if any(isinstance(stream, CardChecklistStream) for stream in self.derived_streams()):
+        derived = self.derived_streams(board_id)
+        if any(isinstance(stream, CardChecklistStream) for stream in derived):
             params["checklists"] = "all"
         return params
 
     @override
     def list_params(self, context: Context) -> dict[str, t.Any]:
-        return self.card_params()
+        return self.card_params(context["board_id"])
+
+    @override
+    def is_read(self) -> bool:
+        # Checklists alone come from the board's nested ``checklists=all``, not the cards.
+        return any(self.run.selected(name) for name in CARD_PAGE_STREAMS)
+
+    @override
+    def comes_nested(self, board_id: str) -> bool:
+        return self.is_read() and board_id not in self.run.cards_refused
+
+    @override
+    def nested_board_params(self, board_id: str) -> dict[str, str]:
+        """The board's cards in its nested call: unpaged, with what rides on them.
+
+        A board read for what changed asks only the cards active since its bookmark, a
+        second early (Trello's comparison is undocumented); a miss is caught by the next
+        whole read (``rescan_after_hours``).
+        """
+        if not self.comes_nested(board_id):
+            return {}
+        params = {
+            "cards": "all" if self.include_closed else "open",
+            "card_customFieldItems": "true",
+            "card_attachments": "true",
+        }
+        bookmark = self.bookmark({"board_id": board_id})
+        if bookmark and not self.run.reads_whole(board_id):
+            params["card_modifiedSince"] = shift_iso(bookmark, -1000)
+        return params
+
+    @override
+    def nested_rows(self, context: Context) -> list[Row] | None:
+        if not self.comes_nested(context["board_id"]):
+            return None
+        details = self.run.board_details(self, context)
+        if context["board_id"] in self.run.cards_refused:
+            return None  # refused just now: paged
+        cards = details.get("cards")
+        return None if cards is None else t.cast("list[Row]", cards)
 
     @override
     def board_records(self, context: Context) -> Iterator[Row]:
@@ -77,7 +118,7 @@ class CardsStream(NewestFirstStream, IncrementalBoardStream):
         for board_list in lists:
             yield from self.fetch_items(
                 f"/lists/{board_list['id']}/cards",
-                self.card_params(),
+                self.card_params(board_id),
                 context,
                 keep_id=lambda card_id: self.grain.key({"id": card_id}) == key,
             )
@@ -137,16 +178,19 @@ class CardChecklistStream(DerivedStream, BoardResourceStream):
         return card.get("checklists") or []
 
     @override
-    def reads_nested_call(self) -> bool:
-        return not any(self.run.selected(name) for name in CARD_PAGE_STREAMS)
+    def reads_nested_call(self, board_id: str) -> bool:
+        # The board's cards and checklists come in one nested call, unless Trello refused
+        # the cards there: then each card page brings its cards' checklists.
+        card_pages = any(self.run.selected(name) for name in CARD_PAGE_STREAMS)
+        return not card_pages or board_id not in self.run.cards_refused
 
     @override
-    def reads_source(self) -> bool:
-        return not self.reads_nested_call()
+    def reads_source(self, board_id: str) -> bool:
+        return not self.reads_nested_call(board_id)
 
     @override
     def board_records(self, context: Context) -> Iterable[Row]:
-        if self.reads_nested_call():
+        if self.reads_nested_call(context["board_id"]):
             return self.derive({"checklists": BoardResourceStream.board_records(self, context)})
         return DerivedStream.board_records(self, context)
 

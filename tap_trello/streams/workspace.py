@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import typing as t
 
 import msgspec
@@ -9,7 +10,7 @@ from singer_sdk.exceptions import FatalAPIError
 from typing_extensions import override
 
 from tap_trello.board_scans import BoardScans
-from tap_trello.client import TrelloStream, decode_items
+from tap_trello.client import TrelloError, TrelloStream, decode_items
 from tap_trello.mirror import DELETED_AT, Scope, is_deletion, oldest_mark
 from tap_trello.run import LOOK_AHEAD_BOARDS
 from tap_trello.streams.base import BoardResourceStream, IncrementalBoardStream
@@ -81,6 +82,14 @@ class BoardsStream(TrelloStream):
             self.extracted_below(),
             float(self.config.get("rescan_after_hours", 24)),
         )
+        self.run.reads_whole = lambda board_id: self.scans.reads_whole({"id": board_id})
+        # A board whose cards Trello refused whole at its last whole read is paged at once
+        # when read whole again (a read of what changed asks only those, which fit).
+        self.run.cards_refused = {
+            board_id
+            for board_id in self.scans.marked_boards()
+            if self.scans.pages_cards(board_id) and self.scans.reads_whole({"id": board_id})
+        }
         if self.config.get("board_ids"):
             # Each named board is its own nested call: no list to look ahead in.
             self._to_scan: list[str] = []
@@ -163,6 +172,9 @@ class BoardsStream(TrelloStream):
         # Resumed only once every stream below synced this board without failing.
         if board_id not in self.run.unavailable_boards:
             self.scans.mark_scanned(record, self.run.version, whole=whole, history=history)
+            if whole:
+                paged = board_id in self.run.cards_refused
+                self.scans.remember_paged_cards(board_id, paged=paged)
         self.run.whole_reads.discard(board_id)
 
     def _reads_history_from_start(self, board_id: str) -> bool:
@@ -211,12 +223,16 @@ class BoardsStream(TrelloStream):
                     emitted.add(board["id"])
                     yield board
         for board_id in board_ids:
-            # One nested call gives the board and every selected board-level object.
-            details = self.fetch_named(
-                f"/boards/{board_id}",
-                {"fields": "all", **self.run.nested_board_params()},
-                f"Board '{board_id}' in board_ids",
-            )
+            # One nested call gives the board and every selected board-level object (its
+            # cards and actions too when named by id: a short link has no bookmark yet).
+            try:
+                details = self.run.fetch_board(
+                    self, board_id, "all", None, whole=_OBJECT_ID.fullmatch(board_id) is not None
+                )
+            except FatalAPIError as exc:
+                what = f"Board '{board_id}' in board_ids"
+                msg = f"{what} does not exist or is not visible to this token ({exc})"
+                raise TrelloError(msg) from exc
             self.run.remember_board_details(details)
             board = {
                 key: value for key, value in details.items() if key in self.schema["properties"]
@@ -224,6 +240,9 @@ class BoardsStream(TrelloStream):
             if board["id"] not in emitted and (self.include_closed or not board["closed"]):
                 emitted.add(board["id"])
                 yield board
+
+
+_OBJECT_ID = re.compile(r"[0-9a-f]{24}")
 
 
 class _Activity(msgspec.Struct):

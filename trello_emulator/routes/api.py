@@ -33,6 +33,10 @@ class TrelloApi:
     * ``max_nested_objects``: a cards answer (``/boards/{id}/cards``, ``/lists/{id}/cards``)
       whose nested checklists + attachments + custom field items, counted over its cards,
       exceed this is refused with a 403 (None: never).
+    * ``max_nested_cards``: the nested board call (``/boards/{id}?cards=…``) answers its
+      cards unpaged, and refuses (403 ``API_TOO_MANY_CARDS_REQUESTED``) more than this many
+      (None: never). Trello's own threshold is undocumented; 1000 is a guess, and a tap
+      must not depend on it.
     * ``too_big_answer``: that 403's body: ``"checklists"`` (the text "Too many
       checklists"), ``"cards"`` (JSON ``API_TOO_MANY_CARDS_REQUESTED``) or
       ``"alternate"`` (one then the other).
@@ -45,6 +49,7 @@ class TrelloApi:
         date_bounds: str = "ms",
         max_nested_objects: int | None = None,
         too_big_answer: str = "checklists",
+        max_nested_cards: int | None = 1000,
     ) -> None:
         """Answer from ``workspace``."""
         self.ws = workspace
@@ -54,6 +59,7 @@ class TrelloApi:
         self.date_bounds = date_bounds
         self.max_nested_objects = max_nested_objects
         self.too_big_answer = too_big_answer
+        self.max_nested_cards = max_nested_cards
         self._refusals = itertools.count()
 
     @property
@@ -83,6 +89,15 @@ class TrelloApi:
     def parse_bound(self, value: str) -> tuple[str, int]:
         """A ``before``/``since`` value as ("id", second) or ("date", ms), per ``date_bounds``."""
         return parse_time(value, self._date_bounds)
+
+    def refuse_many_nested_cards(self, cards: int) -> None:
+        """Trello's 403 for a nested board call that would bring too many cards."""
+        if self.max_nested_cards is not None and cards > self.max_nested_cards:
+            raise ApiError(
+                403,
+                "Requested too many cards or nested objects: ask for fewer",
+                error="API_TOO_MANY_CARDS_REQUESTED",
+            )
 
     def refuse_if_too_big(self, nested_objects: int) -> None:
         """Trello's 403 for a cards answer with more nested objects than it will send."""

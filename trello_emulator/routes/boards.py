@@ -12,7 +12,7 @@ from trello_emulator.model.boards import BOARD_DEFAULT_FIELDS
 from trello_emulator.model.members import MEMBER_DEFAULT_FIELDS
 
 from .actions import actions_page
-from .cards import card_views, cards_page
+from .cards import card_views, nested_cards
 from .params import ApiError, dumps, parse_fields, parse_limit, project, truthy
 
 if TYPE_CHECKING:
@@ -36,8 +36,8 @@ def get_board(api: TrelloApi, req: Request, bid: str) -> bytes:
         )
     cards = a.get("cards", "none")
     if cards != "none":
-        page = cards_page(api, bid, cards, a, prefix="card_")
-        out["cards"] = card_views(api, page, a, prefix="card_", fields_key="card_fields")
+        every = nested_cards(api, bid, cards, a)
+        out["cards"] = card_views(api, every, a, prefix="card_", fields_key="card_fields")
     lists = a.get("lists", "none")
     if lists != "none":
         if lists not in ("all", "open", "closed"):

@@ -14,7 +14,7 @@ import bisect
 import random
 from typing import TYPE_CHECKING, Any
 
-from trello_emulator.model.ids import is_object_id
+from trello_emulator.model.ids import is_object_id, iso_ms
 
 from .params import (
     MAX_LIMIT,
@@ -64,6 +64,33 @@ def cards_page(
         page = list(page)
         random.Random(f"{page[0]['id']}:{page[-1]['id']}:{len(page)}").shuffle(page)
     return page
+
+
+def nested_cards(api: TrelloApi, bid: str, filt: str, a: Any) -> list[dict[str, Any]]:
+    """The cards of ``/boards/{id}?cards=<filter>``: unpaged, refused when too many.
+
+    ``card_modifiedSince`` (an ISO date or an id) keeps the cards whose
+    ``dateLastActivity`` is after it (to the millisecond, or at the id's second).
+    """
+    if filt == "visible":
+        filt = "open"
+    if filt not in ("all", "open", "closed"):
+        raise ApiError(400, "invalid value for cards")
+    cards = api.ws.cards_index(bid, filt)[0]
+    since = a.get("card_modifiedSince")
+    if given(since):
+        kind, val = api.parse_bound(since)
+        after = iso_ms(val * 1000 + 999 if kind == "id" else val)
+        cards = [c for c in cards if (c["dateLastActivity"] or "") > after]
+    api.refuse_many_nested_cards(len(cards))
+    if api.max_nested_objects is not None:
+        nested = {
+            "checklists": a.get("checklists", "none"),
+            "attachments": a.get("card_attachments", "false"),
+            "customFieldItems": a.get("card_customFieldItems", "false"),
+        }
+        api.refuse_if_too_big(nested_objects(api, cards, nested))
+    return list(cards)
 
 
 def card_views(
