@@ -98,6 +98,10 @@ class BoardScans:
         """Whether a whole read of the board asks its cards in pages straight away."""
         return bool(self._boards.get(board_id, {}).get("paged_cards"))
 
+    def synced_through(self, board_id: str) -> str | None:
+        """The board's activity date at its last complete sync: nothing up to it is new."""
+        return self._boards.get(board_id, {}).get("activity")
+
     def marked_boards(self) -> set[str]:
         """The boards a complete sync was ever marked for."""
         return set(self._boards)

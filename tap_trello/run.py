@@ -54,6 +54,8 @@ class SyncRun:
     cards_refused: set[str] = field(default_factory=set)
     #: Whether a board is to be read whole (set by the boards stream from its marks).
     reads_whole: t.Callable[[str], bool] = lambda _board_id: True
+    #: The board's activity date at its last complete sync, if any (from its marks).
+    synced_through: t.Callable[[str], str | None] = lambda _board_id: None
     #: The feed of the board being synced: the deletions it announced.
     feeds: Feeds = field(default_factory=Feeds)
     _session: ThrottledSession | None = None

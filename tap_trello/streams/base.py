@@ -121,8 +121,14 @@ class IncrementalBoardStream(BoardChildStream):
         return str(value) if value else None
 
     def oldest_wanted(self, context: Context | None) -> str | None:
-        """Rows at or before this are not wanted: the bookmark, or ``start_date``."""
-        return max(filter(None, (self.bookmark(context), self.run.start_date)), default=None)
+        """Rows at or before this are not wanted: the bookmark, or ``start_date``.
+
+        A board synced completely before with no row for this stream (no card deleted
+        yet) has no bookmark, but nothing up to its activity date of that sync is new.
+        """
+        board_id = (context or {}).get("board_id", "")
+        done = self.bookmark(context) or self.run.synced_through(board_id)
+        return max(filter(None, (done, self.run.start_date)), default=None)
 
     def is_new(self, value: str | None, context: Context | None) -> bool:
         """Whether a row whose replication value is ``value`` is still to be emitted."""

@@ -83,6 +83,7 @@ class BoardsStream(TrelloStream):
             float(self.config.get("rescan_after_hours", 24)),
         )
         self.run.reads_whole = lambda board_id: self.scans.reads_whole({"id": board_id})
+        self.run.synced_through = self.scans.synced_through
         # A board whose cards Trello refused whole at its last whole read is paged at once
         # when read whole again (a read of what changed asks only those, which fit).
         self.run.cards_refused = {
