@@ -377,21 +377,9 @@ class TrelloStream(RESTStream[t.Any]):
         )
 
     def send(self, request: requests.PreparedRequest, context: Context | None) -> requests.Response:
-        """Send with retries, or take the answer the run's look-ahead already asked for."""
-        if (early := self.run.prefetched(request.url)) is not None:
-            return early.result()
-        return self.send_now(request, context)
-
-    def send_now(
-        self, request: requests.PreparedRequest, context: Context | None
-    ) -> requests.Response:
         """Send with retries, through the run's throttled session."""
         response: requests.Response = self.request_decorator(self._request)(request, context)
         return response
-
-    def first_requests(self, context: Context) -> list[requests.PreparedRequest]:  # noqa: ARG002
-        """Requests this stream will make first for a board, that may be sent early."""
-        return []
 
     def fetch_named(self, path: str, params: dict[str, t.Any], what: str) -> t.Any:
         """Like :meth:`fetch`, for an object the settings name: a 4xx says so clearly."""

@@ -21,7 +21,6 @@ from tap_trello.throttle import RequestThrottle, ThrottledSession
 if t.TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-    import requests
     from singer_sdk.helpers.types import Context
 
     from tap_trello.client import TrelloStream
@@ -61,8 +60,8 @@ class SyncRun:
     _session: ThrottledSession | None = None
     _board_details: dict[str, dict[str, t.Any]] = field(default_factory=dict)
     _pool: ThreadPoolExecutor | None = None
-    #: Answers asked for early, by URL, per board of the look-ahead window.
-    _early: dict[str, dict[str, Future[requests.Response]]] = field(default_factory=dict)
+    #: Boards of the look-ahead window read early: their nested calls' answers.
+    _early: dict[str, Future[dict[str, t.Any]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         """Known to :func:`stop_runs` until it is gone."""
@@ -82,42 +81,28 @@ class SyncRun:
         return self._session
 
     def look_ahead(self, board_ids: Sequence[str]) -> None:
-        """Send the first requests of these boards now, through the shared throttle.
+        """Read these boards early (their one nested call), through the shared throttle.
 
-        A small board is a short chain of requests (nested call, card page, action
-        page): asked one after another, latency and not Trello's limit would set the
-        pace. Boards that left the window drop what they did not use.
+        Each small board is one request: asked one after another, latency and not
+        Trello's limit would set the pace. Boards that left the window drop their read.
         """
         for gone in self._early.keys() - set(board_ids):
-            for future in self._early.pop(gone).values():
-                future.cancel()
+            self._early.pop(gone).cancel()
         for board_id in board_ids:
-            if board_id in self._early:
+            if board_id in self._early or board_id in self._board_details:
                 continue
-            context: Context = {"board_id": board_id}
-            # Each request is sent as the stream that will read it, which words its failures.
-            first = [
-                (each, request)
-                for each in self.streams.values()
-                for request in each.first_requests(context)
-            ]
-            nested = self.nested_call_params(board_id)
-            if nested and board_id not in self._board_details:
-                reader = next(s for s in self.streams.values() if s.nested_board_params(board_id))
-                first.append((reader, reader.prepare(f"/boards/{board_id}", nested)))
+            # Read as the stream that would read it first, which words its failures.
+            reader = next(
+                (s for s in self.streams.values() if s.nested_board_params(board_id)), None
+            )
+            if reader is None:
+                return  # no selected stream reads a board's call
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(LOOK_AHEAD_THREADS, thread_name_prefix="look-ahead")
-            self._early[board_id] = {
-                str(request.url): self._pool.submit(sender.send_now, request, context)
-                for sender, request in first
-            }
-
-    def prefetched(self, url: str | None) -> Future[requests.Response] | None:
-        """The early answer for ``url`` if the look-ahead asked for it (taken once)."""
-        for early in self._early.values():
-            if (future := early.pop(str(url), None)) is not None:
-                return future
-        return None
+            context: Context = {"board_id": board_id}
+            self._early[board_id] = self._pool.submit(
+                self.fetch_board, reader, board_id, "id", context
+            )
 
     def close(self) -> None:
         """Stop the look-ahead: queued requests are dropped, retrying ones give up."""
@@ -160,7 +145,12 @@ class SyncRun:
         """The nested board object: one request per board for all its selected streams."""
         board_id = context["board_id"]
         if board_id not in self._board_details:
-            details = self.fetch_board(stream, board_id, "id", context)
+            early = self._early.pop(board_id, None)
+            details = (
+                early.result()
+                if early is not None
+                else self.fetch_board(stream, board_id, "id", context)
+            )
             self.remember_board_details({**details, "id": board_id})
         return self._board_details[board_id]
 

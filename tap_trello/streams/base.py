@@ -251,13 +251,6 @@ class NewestFirstStream(BoardChildStream):
     def board_records(self, context: Context) -> Iterable[Row]:
         return self.page_rows(context)
 
-    @override
-    def first_requests(self, context: Context) -> list[requests.PreparedRequest]:
-        if not self.is_read() or self.comes_nested(context["board_id"]):
-            return []
-        # The newest page, asked exactly as request_records asks it first.
-        return [self.page_request(context, {**self.list_params(context), "limit": PAGE_SIZE})]
-
     def page_request(self, context: Context, params: dict[str, t.Any]) -> requests.PreparedRequest:
         """The request of one page of the board's list."""
         return self.build_prepared_request(
