@@ -12,10 +12,10 @@ import weakref
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from tap_trello.board_read import BoardRead
 from tap_trello.board_scans import run_version
 from tap_trello.mirror import Feeds
 from tap_trello.paging import AnswerTooLargeError
-from tap_trello.spool import SpoolRegistry
 from tap_trello.throttle import RequestThrottle, ThrottledSession
 
 if t.TYPE_CHECKING:
@@ -34,13 +34,11 @@ LOOK_AHEAD_THREADS = 6
 
 @dataclass(eq=False)
 class SyncRun:
-    """The throttled session, the spools, the nested board call and ``start_date``."""
+    """The throttled session, the board being read, the look-ahead and ``start_date``."""
 
     max_requests_per_10s: int
     #: ``start_date`` in Trello's timestamp format, or None for all history.
     start_date: str | None
-    #: Rows of derived streams (attachments, deleted cards...) waiting for their turn.
-    spools: SpoolRegistry = field(default_factory=SpoolRegistry)
     #: The tap's streams by name, set once they are discovered.
     streams: Mapping[str, TrelloStream] = field(default_factory=dict)
     #: Boards that vanished while their streams ran: not complete, not marked scanned.
@@ -58,7 +56,7 @@ class SyncRun:
     #: The feed of the board being synced: the deletions it announced.
     feeds: Feeds = field(default_factory=Feeds)
     _session: ThrottledSession | None = None
-    _board_details: dict[str, dict[str, t.Any]] = field(default_factory=dict)
+    _board: BoardRead | None = None
     _pool: ThreadPoolExecutor | None = None
     #: Boards of the look-ahead window read early: their nested calls' answers.
     _early: dict[str, Future[dict[str, t.Any]]] = field(default_factory=dict)
@@ -89,7 +87,7 @@ class SyncRun:
         for gone in self._early.keys() - set(board_ids):
             self._early.pop(gone).cancel()
         for board_id in board_ids:
-            if board_id in self._early or board_id in self._board_details:
+            if board_id in self._early or (self._board and self._board.board_id == board_id):
                 continue
             # Read as the stream that would read it first, which words its failures.
             reader = next(
@@ -130,29 +128,19 @@ class SyncRun:
                 params.update(stream.nested_board_params(board_id))
         return {"fields": fields, **params} if params else {}
 
+    def board(self, board_id: str) -> BoardRead:
+        """The read of the board being synced (a new board drops the previous one's)."""
+        if self._board is None or self._board.board_id != board_id:
+            if self._board is not None:
+                self._board.close()
+            self._board = BoardRead(self, board_id, self._early.pop(board_id, None))
+        return self._board
+
     def nested_lists(self, stream: TrelloStream, context: Context) -> list[dict[str, t.Any]] | None:
         """Every list of the board, if the board's nested call (made anyway) asks for them."""
         if self.nested_call_params(context["board_id"]).get("lists") != "all":
             return None
-        lists: list[dict[str, t.Any]] = self.board_details(stream, context).get("lists", [])
-        return lists
-
-    def remember_board_details(self, details: dict[str, t.Any]) -> None:
-        """Keep one board's nested details for its streams (only the latest board)."""
-        self._board_details = {details["id"]: details}
-
-    def board_details(self, stream: TrelloStream, context: Context) -> dict[str, t.Any]:
-        """The nested board object: one request per board for all its selected streams."""
-        board_id = context["board_id"]
-        if board_id not in self._board_details:
-            early = self._early.pop(board_id, None)
-            details = (
-                early.result()
-                if early is not None
-                else self.fetch_board(stream, board_id, "id", context)
-            )
-            self.remember_board_details({**details, "id": board_id})
-        return self._board_details[board_id]
+        return self.board(context["board_id"]).objects(stream, "lists")
 
     def fetch_board(
         self,

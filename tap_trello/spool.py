@@ -1,9 +1,8 @@
-"""Rows one stream derives from another stream's pages, held until their stream runs.
+"""Rows found inside another stream's rows, held until their stream's turn.
 
-Attachments and custom field items come inside the card pages, deleted cards inside
-the action pages. The source stream runs first for a board and hands each page row to
-the selected derived streams; their rows wait here (in memory up to a few MB, then in a
-temporary file, so a huge board does not grow the process) until that stream's turn.
+Attachments and custom field items come on the cards, deleted cards in the actions: the
+board's read (:mod:`tap_trello.board_read`) keeps them here, in memory up to a few MB,
+then in a temporary file, so that a huge board does not grow the process.
 """
 
 from __future__ import annotations
@@ -44,36 +43,3 @@ class RowSpool:
     def close(self) -> None:
         """Release the memory or the temporary file."""
         self._file.close()
-
-
-class SpoolRegistry:
-    """The spools of the board being synced, one per derived stream."""
-
-    def __init__(self) -> None:
-        """No board yet."""
-        self._board_id: str | None = None
-        self._spools: dict[str, RowSpool] = {}
-
-    def open(self, board_id: str, stream_names: t.Iterable[str]) -> None:
-        """A source starts a board: fresh spools for ``stream_names``."""
-        if board_id != self._board_id:
-            self.discard()
-            self._board_id = board_id
-        for name in stream_names:
-            self._spools[name] = RowSpool()
-
-    def add(self, stream_name: str, row: dict[str, t.Any]) -> None:
-        """Keep ``row`` for ``stream_name``."""
-        self._spools[stream_name].add(row)
-
-    def take(self, board_id: str, stream_name: str) -> RowSpool | None:
-        """The spool a source filled for this board and stream, or None if none ran."""
-        if board_id != self._board_id:
-            return None
-        return self._spools.pop(stream_name, None)
-
-    def discard(self) -> None:
-        """Drop what no stream took (a board that vanished, a failed source)."""
-        for spool in self._spools.values():
-            spool.close()
-        self._spools = {}

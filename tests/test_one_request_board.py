@@ -150,3 +150,16 @@ def test_deselected_streams_narrow_the_nested_call(
     for call in calls:
         assert asked <= set(call.query)
         assert not (not_asked & set(call.query))
+
+
+def test_checklists_follow_refused_cards_to_the_pages(make_emulator) -> None:
+    # Cards and checklists alone: the cards stream is the first to read the board.
+    workspace, server, config = make_emulator({"max_nested_cards": 25}, **SMALL)
+    result = run_tap(config, catalog=catalog_selecting(config, {"cards", "checklists"}))
+    boards = workspace.visible_board_ids()
+    checklists = {cl["id"] for b in boards for cl in workspace.board_checklists(b)}
+    assert sorted(result.ids("checklists")) == sorted(checklists)
+    assert sorted(result.ids("cards")) == all_cards(workspace)
+    pages = [e for e in server.log if e.path.endswith("/cards")]
+    assert pages
+    assert all(e.query["checklists"] == "all" for e in pages)

@@ -79,7 +79,7 @@ class ActionsStream(NewestFirstStream, IncrementalBoardStream):
 
     @override
     def nested_rows(self, context: Context) -> list[Row] | None:
-        actions = self.run.board_details(self, context).get("actions")
+        actions = self.run.board(context["board_id"]).details(self).get("actions")
         if actions is None or len(actions) >= PAGE_SIZE:
             return None  # more than the nested call brings: the pages read them all
         return t.cast("list[Row]", actions)

@@ -105,7 +105,7 @@ class BoardResourceStream(BoardChildStream):
 
     @override
     def board_records(self, context: Context) -> Iterable[Row]:
-        return self.run.board_details(self, context).get(self.nested_key) or []
+        return self.run.board(context["board_id"]).objects(self, self.nested_key)
 
 
 class IncrementalBoardStream(BoardChildStream):
@@ -142,8 +142,8 @@ class IncrementalBoardStream(BoardChildStream):
 class DerivedStream(BoardChildStream):
     """Rows found inside another stream's pages: no request of its own.
 
-    When the source stream is selected it runs first for each board and spools these
-    rows; otherwise this stream pages the source itself, without emitting it.
+    The board's read hands them over (:mod:`tap_trello.board_read`): kept while the
+    source is read, or found by reading the source for it when that is not selected.
     """
 
     #: The stream whose page rows contain this stream's rows.
@@ -159,13 +159,8 @@ class DerivedStream(BoardChildStream):
 
     @override
     def board_records(self, context: Context) -> Iterable[Row]:
-        spool = self.run.spools.take(context["board_id"], self.name)
-        if spool is None:
-            source = t.cast("NewestFirstStream", self.run.streams[self.source_name])
-            for _ in source.page_rows(context):
-                pass
-            spool = self.run.spools.take(context["board_id"], self.name)
-        return spool.drain() if spool is not None else []
+        source = t.cast("NewestFirstStream", self.run.streams[self.source_name])
+        return self.run.board(context["board_id"]).derived_rows(self, source)
 
 
 class _PendingPage:
@@ -229,19 +224,8 @@ class NewestFirstStream(BoardChildStream):
         return False
 
     def page_rows(self, context: Context) -> Iterator[Row]:
-        """Every row of the board's list, handing each to the derived streams."""
-        derived = self.derived_streams(context["board_id"])
-        spools = self.run.spools
-        spools.open(context["board_id"], [stream.name for stream in derived])
-        observe = self.page_observer(context)
-        nested = self.nested_rows(context)
-        for row in nested if nested is not None else self.request_records(context):
-            for stream in derived:
-                for derived_row in stream.derive(row):
-                    spools.add(stream.name, derived_row)
-            if observe is not None:
-                observe(row)
-            yield row
+        """Every row of the board's list, handed to the streams found inside it."""
+        return self.run.board(context["board_id"]).list_rows(self)
 
     def page_observer(self, context: Context) -> Callable[[Row], None] | None:  # noqa: ARG002
         """What else sees every row of the board's pages (None: nothing)."""

@@ -13,7 +13,6 @@ from typing_extensions import override
 from tap_trello.mirror import is_deletion
 from tap_trello.paging import IdSecond
 from tap_trello.streams.base import (
-    BoardResourceStream,
     DerivedStream,
     IncrementalBoardStream,
     NewestFirstStream,
@@ -93,7 +92,7 @@ class CardsStream(NewestFirstStream, IncrementalBoardStream):
     def nested_rows(self, context: Context) -> list[Row] | None:
         if not self.comes_nested(context["board_id"]):
             return None
-        details = self.run.board_details(self, context)
+        details = self.run.board(context["board_id"]).details(self)
         if context["board_id"] in self.run.cards_refused:
             return None  # refused just now: paged
         cards = details.get("cards")
@@ -160,25 +159,25 @@ class AttachmentsStream(CardPartStream):
     card_field = "attachments"
 
 
-class CardChecklistStream(DerivedStream, BoardResourceStream):
-    """Checklist objects: from the card pages when those are fetched anyway, else nested.
+class CardChecklistStream(DerivedStream):
+    """Checklist objects: from the board's nested call, or its card pages when paged.
 
-    A board's checklists in one nested call (``checklists=all``) is the fewest requests,
-    but that answer grows with the board. When the card pages are requested for other
-    streams, each page brings its cards' checklists at no extra request and in bounded
+    The nested call's ``checklists=all`` brings them with the board's cards. When Trello
+    refuses a big board's cards in one answer, the card pages that replace it bring their
+    cards' checklists (``checklists=all`` on each page) at no extra request and in bounded
     memory.
     """
 
     source_name = "cards"
-    nested_params: t.ClassVar[dict[str, str]] = {"checklists": "all"}
-    nested_key = "checklists"
+    #: When it reads the board's nested call itself (no other stream does), as that call.
+    path = "/boards/{board_id}"
 
     def checklists(self, card: Row) -> list[Row]:
         """The checklists one card page row carries."""
         return card.get("checklists") or []
 
-    @override
     def reads_nested_call(self, board_id: str) -> bool:
+        """Whether the board's checklists come from its nested call (``checklists=all``)."""
         # The board's cards and checklists come in one nested call, unless Trello refused
         # the cards there: then each card page brings its cards' checklists.
         card_pages = any(self.run.selected(name) for name in CARD_PAGE_STREAMS)
@@ -189,10 +188,16 @@ class CardChecklistStream(DerivedStream, BoardResourceStream):
         return not self.reads_nested_call(board_id)
 
     @override
+    def nested_board_params(self, board_id: str) -> dict[str, str]:
+        wanted = self.selected and self.reads_nested_call(board_id)
+        return {"checklists": "all"} if wanted else {}
+
+    @override
     def board_records(self, context: Context) -> Iterable[Row]:
         if self.reads_nested_call(context["board_id"]):
-            return self.derive({"checklists": BoardResourceStream.board_records(self, context)})
-        return DerivedStream.board_records(self, context)
+            board = self.run.board(context["board_id"])
+            return self.derive({"checklists": board.objects(self, "checklists")})
+        return super().board_records(context)
 
 
 class ChecklistsStream(CardChecklistStream):

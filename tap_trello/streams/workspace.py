@@ -234,7 +234,7 @@ class BoardsStream(TrelloStream):
                 what = f"Board '{board_id}' in board_ids"
                 msg = f"{what} does not exist or is not visible to this token ({exc})"
                 raise TrelloError(msg) from exc
-            self.run.remember_board_details(details)
+            self.run.board(details["id"]).know(details)
             board = {
                 key: value for key, value in details.items() if key in self.schema["properties"]
             }

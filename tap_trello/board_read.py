@@ -1,0 +1,113 @@
+"""Reading one board: its nested call, then whatever must be paged, rows handed out per stream.
+
+A board is one request when its answer fits (section 14 of the design): the nested call
+brings every selected stream's rows. Its cards or actions are paged only when they
+overflow. Each stream asks this object for its rows:
+
+* the objects of the nested call (lists, labels, members...) by their key in the answer;
+* a paged list's rows (cards, actions), nested or paged, each handed as it passes to the
+  streams found inside it (attachments and custom field values ride on cards, deleted
+  cards on actions), whose rows wait in a spool (memory, then a temporary file) until
+  their stream's turn; a stream whose source is not selected has the source read for it,
+  without emitting it;
+* checklists: from the nested ``checklists=all``, or from the card pages when Trello
+  refused the board's cards in one answer (those pages then bring them).
+
+The run keeps only the board being synced; the next boards' nested calls are read early
+by the run's look-ahead.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from tap_trello.spool import RowSpool
+
+if t.TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+    from concurrent.futures import Future
+
+    from singer_sdk.helpers.types import Context
+
+    from tap_trello.client import TrelloStream
+    from tap_trello.run import SyncRun
+    from tap_trello.streams.base import DerivedStream, NewestFirstStream
+
+Row: t.TypeAlias = dict[str, t.Any]
+
+
+class BoardRead:
+    """One board's read, shared by its streams."""
+
+    def __init__(
+        self, run: SyncRun, board_id: str, early: Future[dict[str, t.Any]] | None = None
+    ) -> None:
+        """Read ``board_id`` for ``run``; ``early``: its nested call, already on its way."""
+        self.run = run
+        self.board_id = board_id
+        self._early = early
+        self._details: dict[str, t.Any] | None = None
+        self._derived: dict[str, RowSpool] = {}
+        self._read: set[str] = set()
+
+    @property
+    def context(self) -> Context:
+        """The minimal context of the board's streams."""
+        return {"board_id": self.board_id}
+
+    def know(self, details: dict[str, t.Any]) -> None:
+        """The board's nested call was answered already (``board_ids``: the board itself)."""
+        self._details = {**details, "id": self.board_id}
+
+    def details(self, stream: TrelloStream) -> dict[str, t.Any]:
+        """The board's nested call's answer: one request for all its selected streams."""
+        if self._details is None:
+            early, self._early = self._early, None
+            if early is not None:
+                self.know(early.result())
+            else:
+                self.know(self.run.fetch_board(stream, self.board_id, "id", self.context))
+        return t.cast("dict[str, t.Any]", self._details)
+
+    def objects(self, stream: TrelloStream, key: str) -> list[Row]:
+        """The objects under ``key`` of the nested call's answer."""
+        return self.details(stream).get(key) or []
+
+    def list_rows(self, source: NewestFirstStream) -> Iterator[Row]:
+        """A paged list's rows, nested or paged, handing each to the streams inside it."""
+        context = self.context
+        # First the nested call: whether Trello refused the cards there decides where the
+        # checklists come from.
+        nested = source.nested_rows(context)
+        derived = source.derived_streams(self.board_id)
+        for stream in derived:
+            self._discard(stream.name)
+            self._derived[stream.name] = RowSpool()
+        observe = source.page_observer(context)
+        for row in nested if nested is not None else source.request_records(context):
+            for stream in derived:
+                spool = self._derived[stream.name]
+                for derived_row in stream.derive(row):
+                    spool.add(derived_row)
+            if observe is not None:
+                observe(row)
+            yield row
+        self._read.add(source.name)
+
+    def derived_rows(self, stream: DerivedStream, source: NewestFirstStream) -> Iterable[Row]:
+        """The rows found for ``stream`` in its source (read now if it was not)."""
+        if stream.name not in self._derived and source.name not in self._read:
+            for _ in self.list_rows(source):
+                pass
+        spool = self._derived.pop(stream.name, None)
+        return spool.drain() if spool is not None else []
+
+    def close(self) -> None:
+        """Drop what no stream took (a board that vanished, a failed source)."""
+        for name in list(self._derived):
+            self._discard(name)
+
+    def _discard(self, name: str) -> None:
+        spool = self._derived.pop(name, None)
+        if spool is not None:
+            spool.close()
