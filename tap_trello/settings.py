@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pendulum
+from jsonschema import Draft7Validator
 from singer_sdk import typing as th
 
 from tap_trello.client import DEFAULT_API_URL, TrelloError
@@ -152,6 +153,15 @@ def check_settings(config: t.Mapping[str, t.Any]) -> list[str]:
         errors.append("max_requests_per_10s must be at least 1")
     if int(config.get("rescan_after_hours", 24)) < 0:
         errors.append("rescan_after_hours must be 0 (every board every run) or more")
+    return errors
+
+
+def schema_errors(config: t.Mapping[str, t.Any], schema: dict[str, t.Any]) -> list[str]:
+    """What JSON Schema finds wrong in ``config``, one short phrase each."""
+    errors = []
+    for error in Draft7Validator(schema).iter_errors(dict(config)):
+        where = "".join(f"[{part!r}]" for part in error.path)
+        errors.append(f"{error.message} in config{where}" if where else error.message)
     return errors
 
 

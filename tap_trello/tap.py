@@ -27,6 +27,7 @@ from tap_trello.settings import (
     check_settings,
     parse_start_date,
     quiet_selection_logs,
+    schema_errors,
     unknown_settings,
 )
 from tap_trello.streams import STREAM_TYPES
@@ -49,21 +50,21 @@ class TapTrello(Tap):
         self.run.streams = {stream.name: stream for stream in streams}
         return list(streams)
 
-    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
-        """Create the tap, with the SDK's per-field selection chatter off unless asked."""
-        quiet_selection_logs()
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args: t.Any, validate_config: bool = True, **kwargs: t.Any) -> None:
+        """Create the tap; bad settings end it here, in one line, before any request.
 
-    @override
-    def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
-        errors = super()._validate_config(raise_errors=False)
-        errors.extend(check_settings(self.config))
+        The SDK's own report of a bad config is many lines: it is asked not to raise,
+        and the tap says everything wrong at once (the schema's errors and its own checks).
+        """
+        quiet_selection_logs()
+        super().__init__(*args, validate_config=False, **kwargs)
         for warning in unknown_settings(self.config, self.config_jsonschema):
             self.logger.warning(warning)
-        if errors and raise_errors:
-            # One line for the user, not the SDK's multi-line report.
-            raise SettingsError("invalid settings: " + "; ".join(errors))
-        return errors
+        if validate_config:
+            errors = [*schema_errors(self.config, self.config_jsonschema)]
+            errors += check_settings(self.config)
+            if errors:
+                raise SettingsError("invalid settings: " + "; ".join(errors))
 
     @cached_property
     def run(self) -> SyncRun:
