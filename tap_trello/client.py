@@ -8,15 +8,14 @@ import typing as t
 from http import HTTPStatus
 from urllib.parse import urlparse
 
-import backoff
 import msgspec
-import requests
 from singer_sdk.authenticators import APIKeyAuthenticator
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.streams import RESTStream
 from typing_extensions import override
 
+from tap_trello.logs import REPEATED_LINES
 from tap_trello.output import IndexedStateManager, SingerOutput
 from tap_trello.paging import AnswerTooLargeError
 from tap_trello.schemas import SCHEMAS
@@ -25,6 +24,7 @@ from tap_trello.throttle import retry_after_seconds
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Generator, Iterable, Iterator
 
+    import requests
     from backoff.types import Details
     from singer_sdk import Tap
     from singer_sdk.helpers.types import Context
@@ -34,16 +34,6 @@ if t.TYPE_CHECKING:
     from tap_trello.run import SyncRun
 
 DEFAULT_API_URL = "https://api.trello.com/1"
-#: What a request is retried on: rate limits and server errors (raised as retriable by
-#: validate_response), timeouts, resets and broken bodies.
-RETRIED = (
-    ConnectionResetError,
-    RetriableAPIError,
-    requests.exceptions.Timeout,
-    requests.exceptions.ConnectionError,
-    requests.exceptions.ChunkedEncodingError,
-    requests.exceptions.ContentDecodingError,
-)
 MAX_RETRY_WAIT_S = 60.0
 
 _PAYLOAD_ATTR = "_trello_payload"
@@ -112,6 +102,8 @@ class TrelloStream(RESTStream[t.Any]):
         """A stream of ``tap`` whose schema is the one named like the stream."""
         kwargs.setdefault("schema", SCHEMAS[self.name])
         super().__init__(tap, **kwargs)
+        # The SDK's retries are logged once, by backoff_handler, not also by backoff.
+        self.logger.addFilter(REPEATED_LINES)
         #: What the run shares: session, spools, the nested board call, ``start_date``.
         self.run: SyncRun = t.cast("_HasRun", tap).run
 
@@ -242,19 +234,6 @@ class TrelloStream(RESTStream[t.Any]):
     def backoff_jitter(self, value: float) -> float:
         # A little jitter, never below what Trello asked for.
         return value + random.uniform(0.0, min(1.0, value * 0.1))  # noqa: S311
-
-    @override
-    def request_decorator(self, func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
-        # The SDK's retries, logged once by backoff_handler (not also by backoff itself).
-        retried: t.Callable[..., t.Any] = backoff.on_exception(
-            self.backoff_wait_generator,
-            RETRIED,
-            max_tries=self.backoff_max_tries,
-            on_backoff=self.backoff_handler,
-            jitter=self.backoff_jitter,
-            logger=None,
-        )(func)
-        return retried
 
     @override
     def backoff_handler(self, details: Details) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 import typing as t
 from functools import cached_property
@@ -17,6 +18,7 @@ from singer_sdk.exceptions import (
 from typing_extensions import override
 
 from tap_trello.client import TrelloError
+from tap_trello.logs import REPEATED_LINES
 from tap_trello.output import SingerOutput
 from tap_trello.paging import AnswerTooLargeError
 from tap_trello.run import SyncRun, stop_runs
@@ -57,6 +59,7 @@ class TapTrello(Tap):
         and the tap says everything wrong at once (the schema's errors and its own checks).
         """
         quiet_selection_logs()
+        logging.getLogger(self.name).addFilter(REPEATED_LINES)
         super().__init__(*args, validate_config=False, **kwargs)
         for warning in unknown_settings(self.config, self.config_jsonschema):
             self.logger.warning(warning)
