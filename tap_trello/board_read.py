@@ -21,6 +21,9 @@ from __future__ import annotations
 
 import typing as t
 
+import msgspec
+
+from tap_trello.client import decode_items
 from tap_trello.spool import RowSpool
 
 if t.TYPE_CHECKING:
@@ -34,19 +37,20 @@ if t.TYPE_CHECKING:
     from tap_trello.streams.base import DerivedStream, NewestFirstStream
 
 Row: t.TypeAlias = dict[str, t.Any]
+_RAW_LIST = msgspec.json.Decoder(list[msgspec.Raw])
 
 
 class BoardRead:
     """One board's read, shared by its streams."""
 
     def __init__(
-        self, run: SyncRun, board_id: str, early: Future[dict[str, t.Any]] | None = None
+        self, run: SyncRun, board_id: str, early: Future[dict[str, msgspec.Raw]] | None = None
     ) -> None:
         """Read ``board_id`` for ``run``; ``early``: its nested call, already on its way."""
         self.run = run
         self.board_id = board_id
         self._early = early
-        self._details: dict[str, t.Any] | None = None
+        self._details: dict[str, msgspec.Raw] | None = None
         self._derived: dict[str, RowSpool] = {}
         self._read: set[str] = set()
 
@@ -55,23 +59,32 @@ class BoardRead:
         """The minimal context of the board's streams."""
         return {"board_id": self.board_id}
 
-    def know(self, details: dict[str, t.Any]) -> None:
+    def know(self, details: dict[str, msgspec.Raw]) -> None:
         """The board's nested call was answered already (``board_ids``: the board itself)."""
-        self._details = {**details, "id": self.board_id}
+        self._details = details
 
-    def details(self, stream: TrelloStream) -> dict[str, t.Any]:
-        """The board's nested call's answer: one request for all its selected streams."""
+    def details(self, stream: TrelloStream) -> dict[str, msgspec.Raw]:
+        """The board's nested call's answer, its values raw: one request for all streams.
+
+        Kept as JSON bytes (a small board's answer holds up to 1000 actions, and the
+        look-ahead holds a few boards'), each item decoded only when a stream takes it.
+        """
         if self._details is None:
             early, self._early = self._early, None
             if early is not None:
                 self.know(early.result())
             else:
                 self.know(self.run.fetch_board(stream, self.board_id, "id", self.context))
-        return t.cast("dict[str, t.Any]", self._details)
+        return t.cast("dict[str, msgspec.Raw]", self._details)
+
+    def part(self, stream: TrelloStream, key: str) -> list[msgspec.Raw] | None:
+        """The raw items under ``key`` of the nested call's answer (None: not asked)."""
+        raw = self.details(stream).get(key)
+        return None if raw is None else _RAW_LIST.decode(raw)
 
     def objects(self, stream: TrelloStream, key: str) -> list[Row]:
         """The objects under ``key`` of the nested call's answer."""
-        return self.details(stream).get(key) or []
+        return list(decode_items(self.part(stream, key) or []))
 
     def list_rows(self, source: NewestFirstStream) -> Iterator[Row]:
         """A paged list's rows, nested or paged, handing each to the streams inside it."""

@@ -40,7 +40,8 @@ _PAYLOAD_ATTR = "_trello_payload"
 
 # A list answer is checked whole but kept as raw items, decoded one by one as they are
 # used: a page never exists twice in memory, and items nobody wants are never built.
-_BODY = msgspec.json.Decoder(t.Union[list[msgspec.Raw], dict[str, t.Any]])  # noqa: UP007
+# An object answer keeps its values raw too: a board's nested call carries whole lists.
+_BODY = msgspec.json.Decoder(t.Union[list[msgspec.Raw], dict[str, msgspec.Raw]])  # noqa: UP007
 _ITEM = msgspec.json.Decoder()
 
 
@@ -325,7 +326,19 @@ class TrelloStream(RESTStream[t.Any]):
     def fetch(self, path: str, params: dict[str, t.Any], context: Context | None) -> t.Any:
         """GET ``path`` (relative to the base URL) with retries; return the JSON body."""
         body = payload(self.fetch_response(path, params, context))
-        return list(decode_items(body)) if isinstance(body, list) else body
+        if isinstance(body, list):
+            return list(decode_items(body))
+        return {key: _ITEM.decode(value) for key, value in body.items()}
+
+    def fetch_object(
+        self, path: str, params: dict[str, t.Any], context: Context | None
+    ) -> dict[str, msgspec.Raw]:
+        """GET an object whose values are left raw, decoded only when used."""
+        body = payload(self.fetch_response(path, params, context))
+        if not isinstance(body, dict):
+            msg = f"Trello answered GET {urlparse(self.url_base + path).path} with a list"
+            raise TrelloError(msg + ", expected an object")
+        return body
 
     def fetch_items(
         self,

@@ -21,6 +21,7 @@ from tap_trello.throttle import RequestThrottle, ThrottledSession
 if t.TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
+    import msgspec
     from singer_sdk.helpers.types import Context
 
     from tap_trello.client import TrelloStream
@@ -59,7 +60,7 @@ class SyncRun:
     _board: BoardRead | None = None
     _pool: ThreadPoolExecutor | None = None
     #: Boards of the look-ahead window read early: their nested calls' answers.
-    _early: dict[str, Future[dict[str, t.Any]]] = field(default_factory=dict)
+    _early: dict[str, Future[dict[str, msgspec.Raw]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         """Known to :func:`stop_runs` until it is gone."""
@@ -150,12 +151,12 @@ class SyncRun:
         context: Context | None,
         *,
         whole: bool = True,
-    ) -> dict[str, t.Any]:
-        """The board's nested call; if Trello refuses its cards as too many, without them."""
+    ) -> dict[str, msgspec.Raw]:
+        """The board's nested call (values raw); if Trello refuses its cards, without them."""
         path = f"/boards/{board_id}"
         params = self.nested_call_params(board_id, fields, whole=whole) or {"fields": fields}
         try:
-            return t.cast("dict[str, t.Any]", stream.fetch(path, params, context))
+            return stream.fetch_object(path, params, context)
         except AnswerTooLargeError:
             if board_id in self.cards_refused:
                 raise
@@ -166,7 +167,7 @@ class SyncRun:
                 board_id,
             )
         params = self.nested_call_params(board_id, fields, whole=whole) or {"fields": fields}
-        return t.cast("dict[str, t.Any]", stream.fetch(path, params, context))
+        return stream.fetch_object(path, params, context)
 
 
 _RUNS: weakref.WeakSet[SyncRun] = weakref.WeakSet()

@@ -6,13 +6,14 @@ import typing as t
 
 from typing_extensions import override
 
+from tap_trello.client import decode_items
 from tap_trello.mirror import ANNOUNCED_STREAMS, ANNOUNCING_TYPES
 from tap_trello.paging import PAGE_SIZE, DateSecond
 from tap_trello.streams.base import DerivedStream, IncrementalBoardStream, NewestFirstStream, Row
 from tap_trello.timestamps import parse_iso, second_to_iso, shift_iso
 
 if t.TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
 
     from singer_sdk.helpers.types import Context, Record
 
@@ -78,11 +79,11 @@ class ActionsStream(NewestFirstStream, IncrementalBoardStream):
         return nested
 
     @override
-    def nested_rows(self, context: Context) -> list[Row] | None:
-        actions = self.run.board(context["board_id"]).details(self).get("actions")
+    def nested_rows(self, context: Context) -> Iterable[Row] | None:
+        actions = self.run.board(context["board_id"]).part(self, "actions")
         if actions is None or len(actions) >= PAGE_SIZE:
             return None  # more than the nested call brings: the pages read them all
-        return t.cast("list[Row]", actions)
+        return decode_items(actions)
 
     @override
     def page_observer(self, context: Context) -> Callable[[Row], None]:

@@ -215,7 +215,7 @@ class NewestFirstStream(BoardChildStream):
             for stream in self.run.streams.values()
         )
 
-    def nested_rows(self, context: Context) -> list[Row] | None:  # noqa: ARG002
+    def nested_rows(self, context: Context) -> Iterable[Row] | None:  # noqa: ARG002
         """The board's rows as its nested call brought them whole (None: page them)."""
         return None
 

@@ -10,6 +10,7 @@ import typing as t
 
 from typing_extensions import override
 
+from tap_trello.client import decode_items
 from tap_trello.mirror import is_deletion
 from tap_trello.paging import IdSecond
 from tap_trello.streams.base import (
@@ -89,14 +90,13 @@ class CardsStream(NewestFirstStream, IncrementalBoardStream):
         return params
 
     @override
-    def nested_rows(self, context: Context) -> list[Row] | None:
+    def nested_rows(self, context: Context) -> Iterable[Row] | None:
         if not self.comes_nested(context["board_id"]):
             return None
-        details = self.run.board(context["board_id"]).details(self)
-        if context["board_id"] in self.run.cards_refused:
+        cards = self.run.board(context["board_id"]).part(self, "cards")
+        if cards is None or context["board_id"] in self.run.cards_refused:
             return None  # refused just now: paged
-        cards = details.get("cards")
-        return None if cards is None else t.cast("list[Row]", cards)
+        return decode_items(cards)
 
     @override
     def board_records(self, context: Context) -> Iterator[Row]:

@@ -234,10 +234,12 @@ class BoardsStream(TrelloStream):
                 what = f"Board '{board_id}' in board_ids"
                 msg = f"{what} does not exist or is not visible to this token ({exc})"
                 raise TrelloError(msg) from exc
-            self.run.board(details["id"]).know(details)
             board = {
-                key: value for key, value in details.items() if key in self.schema["properties"]
+                key: msgspec.json.decode(value)
+                for key, value in details.items()
+                if key in self.schema["properties"]
             }
+            self.run.board(board["id"]).know(details)
             if board["id"] not in emitted and (self.include_closed or not board["closed"]):
                 emitted.add(board["id"])
                 yield board
