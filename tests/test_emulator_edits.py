@@ -139,3 +139,39 @@ def test_a_deleted_board_is_no_longer_listed_or_readable(trello) -> None:
     assert board not in {b["id"] for b in get("/members/me/boards", filter="all")[1]}
     assert get(f"/boards/{board}")[0] == 404
     assert get(f"/boards/{board}/cards")[0] == 404
+
+
+# ---------------------------------------------------------------- the nested board call
+def test_nested_cards_come_unpaged_and_filtered_by_modified_since() -> None:
+    ws = Workspace.generate(seed=3, boards=2, cards=2400, actions=300, bulk=False)
+    with EmulatorServer(ws, max_nested_cards=None) as server:
+        session = requests.Session()
+        session.headers["Authorization"] = (
+            f'OAuth oauth_consumer_key="{ws.api_key}", oauth_token="{ws.token}"'
+        )
+        big = ws.big_board_id
+        url = f"{server.url}/boards/{big}"
+        every = ws.board_cards(big)
+        assert len(every) > 1000
+        body = session.get(url, params={"cards": "all", "card_attachments": "true"}, timeout=10)
+        cards = body.json()["cards"]
+        assert sorted(c["id"] for c in cards) == sorted(c["id"] for c in every)  # not capped
+        assert all("attachments" in c for c in cards)
+        since = sorted(c["dateLastActivity"] for c in every)[-5]
+        changed = session.get(url, params={"cards": "all", "card_modifiedSince": since}, timeout=10)
+        assert {c["id"] for c in changed.json()["cards"]} == {
+            c["id"] for c in every if c["dateLastActivity"] > since
+        }
+        server.api.max_nested_cards = 1000
+        refused = session.get(url, params={"cards": "all"}, timeout=10)
+        assert refused.status_code == 403
+        assert "API_TOO_MANY_CARDS_REQUESTED" in refused.text
+        # Actions: at most 1000 a nested call, newest first, since a date.
+        too_many = session.get(url, params={"actions": "all", "actions_limit": 1001}, timeout=10)
+        assert too_many.status_code == 400
+        newest = ws.board_actions(big)
+        cut = newest[10]["date"]
+        recent = session.get(
+            url, params={"actions": "all", "actions_limit": 1000, "actions_since": cut}, timeout=10
+        ).json()["actions"]
+        assert [a["id"] for a in recent] == [a["id"] for a in newest if a["date"] > cut]
