@@ -1,8 +1,8 @@
 """What one sync run shares across its streams, built once by the tap.
 
-Trello's rate limit is per token, a board's nested call serves several streams, and rows
-derived from card or action pages wait for their own stream's turn: all of that belongs
-to the run, not to any one stream. Streams reach it through ``TrelloStream.run``.
+Trello's rate limit is per token, a board's read serves all its streams, and the next
+boards are read early: all of that belongs to the run, not to any one stream. Streams
+reach it through ``TrelloStream.run``.
 """
 
 from __future__ import annotations
@@ -46,11 +46,10 @@ class SyncRun:
     unavailable_boards: set[str] = field(default_factory=set)
     #: The version every record of the run carries (above every version already marked).
     version: int = 0
-    #: Boards read and sent whole in this run (unchanged cards too).
-    whole_reads: set[str] = field(default_factory=set)
     #: Boards whose cards Trello refused in the nested call (too large): paged instead.
     cards_refused: set[str] = field(default_factory=set)
-    #: Whether a board is to be read whole (set by the boards stream from its marks).
+    #: Whether a board is read and sent whole, unchanged cards too (set by the boards
+    #: stream from its marks; a board's mark moves only once its streams are done).
     reads_whole: t.Callable[[str], bool] = lambda _board_id: True
     #: The board's activity date at its last complete sync, if any (from its marks).
     synced_through: t.Callable[[str], str | None] = lambda _board_id: None

@@ -124,7 +124,7 @@ class CardsStream(NewestFirstStream, IncrementalBoardStream):
 
     @override
     def post_process(self, row: Record, context: Context | None = None) -> Record | None:
-        if is_deletion(row) or t.cast("Context", context)["board_id"] in self.run.whole_reads:
+        if is_deletion(row) or self.run.reads_whole(t.cast("Context", context)["board_id"]):
             return row  # a whole read sends every card: see mirror.py
         bookmark = self.bookmark(context)
         if bookmark and (row.get("dateLastActivity") or "") <= bookmark:

@@ -166,8 +166,6 @@ class BoardsStream(TrelloStream):
         at = self._scan_position.get(board_id, len(self._to_scan))
         self.run.look_ahead([board_id, *self._to_scan[at + 1 : at + LOOK_AHEAD_BOARDS]])
         whole = self.scans.reads_whole(record)
-        if whole:
-            self.run.whole_reads.add(board_id)
         history = self._reads_history_from_start(board_id)
         yield {"board_id": board_id}
         # Resumed only once every stream below synced this board without failing.
@@ -176,7 +174,6 @@ class BoardsStream(TrelloStream):
             if whole:
                 paged = board_id in self.run.cards_refused
                 self.scans.remember_paged_cards(board_id, paged=paged)
-        self.run.whole_reads.discard(board_id)
 
     def _reads_history_from_start(self, board_id: str) -> bool:
         """Whether every selected history stream reads this board's actions from the start."""
