@@ -37,14 +37,7 @@ class MutableState(WorkspaceState):
         creator: str | None = None,
     ) -> dict[str, Any]:
         """Record an action on a board (newest of all) and move the board's activity date."""
-        action = build_action(
-            self,
-            action_id=self.ids.new(sec, self.mutation_process),
-            action_type=atype,
-            data=data,
-            date_ms=sec * 1000 + ms,
-            creator=creator or self.me_id,
-        )
+        action = self._new_action(atype, data, sec, ms, creator)
         idx = self.index[bid]
         idx.actions.append(action)
         idx.action_ms.append(sec * 1000 + ms)
@@ -54,6 +47,19 @@ class MutableState(WorkspaceState):
         if atype not in BOARD_ACTIVITY_IGNORES:
             self._board_activity(bid, sec * 1000 + ms)
         return action
+
+    def _new_action(
+        self, atype: str, data: dict[str, Any], sec: int, ms: int, creator: str | None = None
+    ) -> dict[str, Any]:
+        """An action made now (an id of the mutation process, in second ``sec``)."""
+        return build_action(
+            self,
+            action_id=self.ids.new(sec, self.mutation_process),
+            action_type=atype,
+            data=data,
+            date_ms=sec * 1000 + ms,
+            creator=creator or self.me_id,
+        )
 
     def _board_activity(self, bid: str, date_ms: int) -> None:
         """Move the board's ``dateLastActivity`` to an activity at ``date_ms``."""
@@ -80,14 +86,7 @@ class MutableState(WorkspaceState):
         data: dict[str, Any] = {"board": self.board_refs[bid]}
         if card is not None:
             data["card"] = self.card_refs[card["id"]]
-        action = build_action(
-            self,
-            action_id=self.ids.new(sec, self.mutation_process),
-            action_type=atype,
-            data=data,
-            date_ms=sec * 1000 + ms,
-            creator=self.me_id,
-        )
+        action = self._new_action(atype, data, sec, ms)
         if card is not None:
             self._replace_card(dict(self.cards[card["id"]], dateLastActivity=action["date"]))
             self._board_activity(bid, sec * 1000 + ms)

@@ -14,8 +14,11 @@ copy-on-write for cards (a changed card is a new dict, so cached answers stay va
   each with its ``createCard`` action in the card's second;
 * ``add_actions(board_id, n, types=None, same_second=False)`` - ``n`` actions (oldest
   first); card actions move the card's ``dateLastActivity``;
-* ``touch_card`` (new description), ``archive_card``, ``delete_card`` (the card is gone; a
-  ``deleteCard`` action remains);
+* ``touch_card`` (new description), ``archive_card``;
+* the deletion edits of ``edits.py`` (``delete_card``, ``remove_checklist``,
+  ``clear_custom_field_item``, ``move_card``, ``move_list``, ``delete_check_item``,
+  ``delete_attachment``, ``delete_label``, ``remove_member``, ``delete_board``), each with
+  the trace Trello leaves;
 * ``rename_board(board_id, name)`` - an ``updateBoard`` action, and no new activity date;
 * ``add_board(name=None, organization_id=None)`` - an empty board the token's member admins,
   untouched (``dateLastActivity`` null) until something happens on it.
