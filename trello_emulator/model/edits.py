@@ -159,33 +159,28 @@ class DeletionEdits(MutableState):
             lid = list_id or next(
                 x for x in self.index[target].lists if not self.lists[x]["closed"]
             )
-            sec, ms = self._tick(), ri(self.rng, 0, 999)
-            gone = self._append_action(
+            card = self.card_refs[card_id]
+            gone, came = self._record_move(
+                "Card",
                 source,
-                "moveCardFromBoard",
-                {
-                    "card": self.card_refs[card_id],
-                    "board": self.board_refs[source],
-                    "boardTarget": {"id": target},
-                    "list": self._list_ref(cur["idList"]),
-                },
-                sec,
-                ms,
-            )
-            came = self._append_action(
                 target,
-                "moveCardToBoard",
-                {
-                    "card": self.card_refs[card_id],
-                    "board": self.board_refs[target],
-                    "boardSource": {"id": source},
-                    "list": self._list_ref(lid),
-                },
-                sec,
-                min(ms + 1, 999),
+                {"card": card, "list": self._list_ref(cur["idList"])},
+                {"card": card, "list": self._list_ref(lid)},
             )
             self._move_card_between_boards(cur, target, lid, came["date"])
             return gone, came
+
+    def _record_move(
+        self, kind: str, source: str, target: str, gone: dict[str, Any], came: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """A move's two actions: ``move<kind>FromBoard`` there, ``move<kind>ToBoard`` here."""
+        sec, ms = self._tick(), ri(self.rng, 0, 999)
+        source_data = {**gone, "board": self.board_refs[source], "boardTarget": {"id": target}}
+        target_data = {**came, "board": self.board_refs[target], "boardSource": {"id": source}}
+        return (
+            self._append_action(source, f"move{kind}FromBoard", source_data, sec, ms),
+            self._append_action(target, f"move{kind}ToBoard", target_data, sec, min(ms + 1, 999)),
+        )
 
     def _move_card_between_boards(
         self, cur: dict[str, Any], target: str, list_id: str, date: str
@@ -215,22 +210,8 @@ class DeletionEdits(MutableState):
         with self.lock:
             lst = self.lists[list_id]
             source, target = lst["idBoard"], self.resolve_board(board_id) or board_id
-            sec, ms = self._tick(), ri(self.rng, 0, 999)
-            ref = self._list_ref(list_id)
-            gone = self._append_action(
-                source,
-                "moveListFromBoard",
-                {"list": ref, "board": self.board_refs[source], "boardTarget": {"id": target}},
-                sec,
-                ms,
-            )
-            came = self._append_action(
-                target,
-                "moveListToBoard",
-                {"list": ref, "board": self.board_refs[target], "boardSource": {"id": source}},
-                sec,
-                min(ms + 1, 999),
-            )
+            ref = {"list": self._list_ref(list_id)}
+            gone, came = self._record_move("List", source, target, ref, ref)
             self.index[source].lists.remove(list_id)
             self.index[target].lists.append(list_id)
             self.lists[list_id] = dict(lst, idBoard=target)
