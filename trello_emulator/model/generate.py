@@ -33,6 +33,7 @@ from .cards import CardPlan, generate_cards, plan_cards
 from .common import DAY, END_S, START_S, ri
 from .custom_fields import generate_custom_fields
 from .ids import hex_string, id_second, iso_ms
+from .list_history import make_list_history_consistent
 from .members import generate_members, generate_organizations
 from .vocabulary import BOARD_NAMES
 
@@ -195,6 +196,7 @@ def generate_board(  # noqa: PLR0913
     history = generate_actions(
         ws, rng, board_id=bid, slots=slots, cards=cards, list_ids=list_ids, members=members
     )
+    make_list_history_consistent(ws, history.actions, cards, list_ids)
     for i, card in enumerate(cards):
         base = plan.secs[i] * 1000 + ri(rng, 0, 3 * DAY) * 1000 + ri(rng, 0, 999)
         last = max(base, history.last_activity_ms[i])

@@ -13,8 +13,10 @@ copy-on-write for cards (a changed card is a new dict, so cached answers stay va
 * ``add_cards(board_id, n, same_second=False, list_id=None)`` - ``n`` cards (oldest first),
   each with its ``createCard`` action in the card's second;
 * ``add_actions(board_id, n, types=None, same_second=False)`` - ``n`` actions (oldest
-  first); card actions move the card's ``dateLastActivity``;
-* ``touch_card`` (new description), ``archive_card``;
+  first); card actions move the card's ``dateLastActivity``, and an ``updateCard`` that
+  moves a card really moves it;
+* ``touch_card`` (new description), ``archive_card``, ``move_card_to_list(card_id,
+  list_id)`` (``updateCard`` with ``listBefore``/``listAfter``);
 * the deletion edits of ``edits.py`` (``delete_card``, ``remove_checklist``,
   ``clear_custom_field_item``, ``move_card``, ``move_list``, ``delete_check_item``,
   ``delete_attachment``, ``delete_label``, ``remove_member``, ``delete_board``), each with
@@ -170,6 +172,10 @@ class Workspace(DeletionEdits):
                     data, real = action_data(self, *args)
                     if real == "deleteCard":  # a deletion needs delete_card()
                         data, real = action_data(self, rng, bid, "commentCard", *args[3:])
+                    if "listAfter" in data:  # a move: the card really goes to the other list
+                        target = data["listBefore"]["id"]
+                        out.append(self._move_to_list(card["id"], target, sec, ms))
+                        continue
                     action = self._append_action(bid, real, data, sec, ms)
                     cur = self.cards[card["id"]]
                     new = dict(cur, dateLastActivity=action["date"])
@@ -209,6 +215,29 @@ class Workspace(DeletionEdits):
         new = dict(cur, **changes, **(also or {}), dateLastActivity=action["date"])
         self._replace_card(new)
         return new
+
+    def _move_to_list(self, card_id: str, list_id: str, sec: int, ms: int) -> dict[str, Any]:
+        """Move a card to another list of its board: the ``updateCard`` Trello logs."""
+        cur = self.cards[card_id]
+        before = cur["idList"]
+        if list_id == before:  # a move to the list it is in: take the board's next list
+            lists = self.index[cur["idBoard"]].lists
+            list_id = lists[(lists.index(before) + 1) % len(lists)]
+        data = {
+            "card": {**self.card_refs[card_id], "idList": list_id},
+            "old": {"idList": before},
+            "board": self.board_refs[cur["idBoard"]],
+            "listBefore": self._list_ref(before),
+            "listAfter": self._list_ref(list_id),
+        }
+        action = self._append_action(cur["idBoard"], "updateCard", data, sec, ms)
+        self._replace_card(dict(cur, idList=list_id, dateLastActivity=action["date"]))
+        return action
+
+    def move_card_to_list(self, card_id: str, list_id: str) -> dict[str, Any]:
+        """Move a card to ``list_id`` on its board; the ``updateCard`` action."""
+        with self.lock:
+            return self._move_to_list(card_id, list_id, self._tick(), ri(self.rng, 0, 999))
 
     def touch_card(self, card_id: str) -> dict[str, Any]:
         """Edit a card's description: new dateLastActivity and an updateCard action."""
