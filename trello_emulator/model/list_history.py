@@ -18,7 +18,10 @@ if TYPE_CHECKING:
 
 
 def make_list_history_consistent(
-    ws: WorkspaceState, actions: list[dict[str, Any]], cards: list[dict[str, Any]], list_ids: list[str]
+    ws: WorkspaceState,
+    actions: list[dict[str, Any]],
+    cards: list[dict[str, Any]],
+    list_ids: list[str],
 ) -> None:
     """Rewrite the list refs of ``actions`` (oldest first) so each card's moves chain up."""
     list_at = {card["id"]: card["idList"] for card in cards}
