@@ -1,0 +1,75 @@
+-- One row per card Trello has: live cards on a live board, in a live list.
+with labels as (
+    select
+        card_labels.card_id,
+        {{ trello.sorted_list('labels.label_title') }} as label_names
+    from {{ ref('stg_trello__card_labels') }} as card_labels
+    inner join {{ ref('stg_trello__labels') }} as labels
+        on card_labels.label_id = labels.label_id
+    group by card_labels.card_id
+),
+
+members as (
+    select
+        card_members.card_id,
+        {{ trello.sorted_list('members.username') }} as member_usernames
+    from {{ ref('stg_trello__card_members') }} as card_members
+    inner join {{ ref('stg_trello__members') }} as members
+        on card_members.member_id = members.member_id
+    group by card_members.card_id
+),
+
+check_items as (
+    select
+        card_id,
+        count(*) as checklist_items_total,
+        sum(case when is_complete then 1 else 0 end) as checklist_items_complete
+    from {{ ref('stg_trello__check_items') }}
+    group by card_id
+),
+
+comments as (
+    select card_id, count(*) as comment_count
+    from {{ ref('stg_trello__actions') }}
+    where action_type = 'commentCard'
+    group by card_id
+),
+
+open_stays as (
+    select card_id, list_id, max(entered_at) as entered_at
+    from {{ ref('trello__card_list_periods') }}
+    where left_at is null
+    group by card_id, list_id
+)
+
+select
+    cards.card_id,
+    cards.board_id,
+    boards.board_name,
+    cards.list_id,
+    lists.list_name,
+    cards.card_name,
+    (cards.is_closed or lists.is_closed) as is_archived,
+    cards.created_at,
+    cards.last_activity_at,
+    cards.due_at,
+    cards.is_due_complete,
+    labels.label_names,
+    members.member_usernames,
+    coalesce(check_items.checklist_items_total, 0) as checklist_items_total,
+    coalesce(check_items.checklist_items_complete, 0) as checklist_items_complete,
+    coalesce(comments.comment_count, 0) as comment_count,
+    open_stays.entered_at as current_list_entered_at,
+    cards.card_number,
+    cards.short_url
+from {{ ref('stg_trello__cards') }} as cards
+inner join {{ ref('stg_trello__boards') }} as boards
+    on cards.board_id = boards.board_id
+inner join {{ ref('stg_trello__lists') }} as lists
+    on cards.list_id = lists.list_id
+left join labels on cards.card_id = labels.card_id
+left join members on cards.card_id = members.card_id
+left join check_items on cards.card_id = check_items.card_id
+left join comments on cards.card_id = comments.card_id
+left join open_stays
+    on cards.card_id = open_stays.card_id and cards.list_id = open_stays.list_id
