@@ -15,7 +15,7 @@ copy-on-write for cards (a changed card is a new dict, so cached answers stay va
 * ``add_actions(board_id, n, types=None, same_second=False)`` - ``n`` actions (oldest
   first); card actions move the card's ``dateLastActivity``, and an ``updateCard`` that
   moves a card really moves it;
-* ``touch_card`` (new description), ``archive_card``, ``move_card_to_list(card_id,
+* ``touch_card`` (new description), ``archive_card``, ``complete_due``, ``move_card_to_list(card_id,
   list_id)`` (``updateCard`` with ``listBefore``/``listAfter``);
 * the deletion edits of ``edits.py`` (``delete_card``, ``remove_checklist``,
   ``clear_custom_field_item``, ``move_card``, ``move_list``, ``delete_check_item``,
@@ -255,6 +255,13 @@ class Workspace(DeletionEdits):
         """Archive (close) a card: updateCard action with data.old.closed=false."""
         with self.lock:
             return self._edit_card(card_id, self._tick(), {"closed": True}, {"closed": False})
+
+    def complete_due(self, card_id: str) -> dict[str, Any]:
+        """Mark a card's due date complete: updateCard with data.old.dueComplete=false."""
+        with self.lock:
+            return self._edit_card(
+                card_id, self._tick(), {"dueComplete": True}, {"dueComplete": False}
+            )
 
     def rename_board(self, board_id: str, name: str) -> dict[str, Any]:
         """Rename a board: an ``updateBoard`` action; its ``dateLastActivity`` stays put."""
