@@ -2,9 +2,10 @@
 
 Starts the bundled Trello emulator with a sample workspace (4 boards, 1,500 cards, 2,500
 actions), installs the Meltano plugins that meltano.yml declares (first run only), runs
-`meltano --environment=demo run tap-trello target-duckdb` into a DuckDB file, and prints
-the rows that landed per stream and where. If target-duckdb cannot be installed, the demo
-falls back to target-jsonl (one JSON Lines file per stream).
+`meltano --environment=demo run tap-trello target-duckdb dbt-duckdb:build` into a DuckDB
+file, and prints the rows that landed per stream, where, and the median days cards stay in
+each list (the analytics package, transform/). If target-duckdb cannot be installed, the
+demo falls back to target-jsonl (one JSON Lines file per stream) and skips the analytics.
 
     python -m trello_emulator.demo [--cards N] [--actions N] [--boards N] [--seed N]
 """
@@ -20,6 +21,7 @@ import sys
 import time
 from pathlib import Path
 
+from . import demo_analytics
 from .meltano import (
     REPO_ROOT,
     MeltanoError,
@@ -166,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=OUTPUT, help="folder of the data")
     args = parser.parse_args(argv)
     started = time.monotonic()
-    total = 4
+    total = 5
 
     step(1, total, "Starting the Trello emulator with a sample workspace")
     workspace = Workspace.generate(
@@ -191,15 +193,20 @@ def main(argv: list[str] | None = None) -> int:
                 },
                 "target-duckdb": {"filepath": duckdb_file, "default_target_schema": SCHEMA},
                 "target-jsonl": {"destination_path": jsonl_folder},
+                "dbt-duckdb": {"path": duckdb_file, "schema": SCHEMA},
             }
         )
 
         step(2, total, "meltano install tap-trello + a target (into .meltano/, first run only)")
         begun = time.monotonic()
         loader = install(env)
-        print(f"  tap-trello and {loader} ready in {time.monotonic() - begun:.1f}s", flush=True)
+        blocks = ["tap-trello", loader]
+        if loader == "target-duckdb" and demo_analytics.install_dbt(env):
+            blocks.append(f"{demo_analytics.UTILITY}:build")
+        ready = ", ".join(block.split(":")[0] for block in blocks)
+        print(f"  {ready} ready in {time.monotonic() - begun:.1f}s", flush=True)
 
-        step(3, total, f"meltano --environment=demo run tap-trello {loader}")
+        step(3, total, f"meltano --environment=demo run {' '.join(blocks)}")
         duckdb_file.unlink(missing_ok=True)
         shutil.rmtree(jsonl_folder, ignore_errors=True)
         jsonl_folder.mkdir(parents=True)
@@ -214,8 +221,7 @@ def main(argv: list[str] | None = None) -> int:
                 "--environment=demo",
                 "run",
                 "--full-refresh",
-                "tap-trello",
-                loader,
+                *blocks,
                 env=env,
                 on_line=progress,
             )
@@ -228,7 +234,12 @@ def main(argv: list[str] | None = None) -> int:
 
     step(4, total, "What landed")
     landed = report_landed(loader, emitted, duckdb_file, jsonl_folder)
-    print(f"Total time: {time.monotonic() - started:.1f}s")
+    step(5, total, "Analytics (dbt-duckdb build of transform/)")
+    if len(blocks) > 2:
+        demo_analytics.report(duckdb_file)
+    else:
+        print("  skipped: the analytics need target-duckdb and dbt-duckdb")
+    print(f"\nTotal time: {time.monotonic() - started:.1f}s")
     if landed != emitted:
         print("Rows landed differ from rows sent.", file=sys.stderr)
         return 1

@@ -73,7 +73,9 @@ def meltano_env(
         key: value
         for key, value in os.environ.items()
         # A user's own settings must not leak into a test or the demo.
-        if not key.startswith(("TAP_TRELLO_", "TARGET_POSTGRES_", "TARGET_DUCKDB_", "MELTANO_"))
+        if not key.startswith(
+            ("TAP_TRELLO_", "TARGET_POSTGRES_", "TARGET_DUCKDB_", "DBT_", "MELTANO_")
+        )
     }
     env.update(
         {
