@@ -296,7 +296,8 @@ def expected_cards(ws: Workspace) -> dict[str, dict[str, Any]]:
 def expected_list_daily_cards(ws: Workspace, today: date) -> dict[tuple[str, date], dict[str, Any]]:
     """``trello__list_daily_cards``: (list id, day) -> board_id, list_name, cards.
 
-    ``cards`` counts the stays in the list at the end of the day (at the next midnight).
+    ``cards`` counts the stays in the list at the last instant of the day: entered before
+    the next midnight, not left before it.
     """
     live = live_tables(ws)
     stays = stays_from_live(live)
@@ -316,9 +317,13 @@ def expected_list_daily_cards(ws: Workspace, today: date) -> dict[tuple[str, dat
         ends = [datetime.combine(d + timedelta(days=1), datetime.min.time()) for d in days]
         counts = [0] * (len(days) + 1)
         for stay in by_list.get(list_id, []):
-            lo = bisect.bisect_left(ends, stay["entered_at"])  # first end >= entered_at
-            hi = len(ends) if stay["left_at"] is None else bisect.bisect_left(ends, stay["left_at"])
-            if lo < hi:  # ends[lo:hi] are >= entered_at and < left_at
+            # the card was in the list at the last instant before each end in ends[lo:hi]:
+            # entered_at < end <= left_at
+            lo = bisect.bisect_right(ends, stay["entered_at"])
+            hi = (
+                len(ends) if stay["left_at"] is None else bisect.bisect_right(ends, stay["left_at"])
+            )
+            if lo < hi:
                 counts[lo] += 1
                 counts[hi] -= 1
         running = 0

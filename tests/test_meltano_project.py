@@ -215,8 +215,18 @@ def test_sandbox_gives_target_postgres_a_complete_local_database(project: dict[s
 
 
 def test_prod_and_demo_take_everything_from_variables(project: dict[str, Any]) -> None:
-    for name in ("prod", "demo"):
-        assert "config" not in environment(project, name), name
+    assert "config" not in environment(project, "demo")
+    # prod's one config: dbt-postgres reads the loader's own TARGET_POSTGRES_* variables
+    prod = environment(project, "prod")["config"]["plugins"]
+    assert list(prod) == ["utilities"]
+    dbt = environment_plugin(environment(project, "prod"), "utilities", "dbt-postgres")["config"]
+    assert dbt == {
+        "host": "$TARGET_POSTGRES_HOST",
+        "port": "$TARGET_POSTGRES_PORT",
+        "user": "$TARGET_POSTGRES_USER",
+        "password": "$TARGET_POSTGRES_PASSWORD",
+        "dbname": "$TARGET_POSTGRES_DATABASE",
+    }
 
 
 def test_sandbox_ignores_credentials_in_dotenv_and_the_shell(tmp_path: Path) -> None:
