@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 import subprocess
@@ -261,6 +262,42 @@ def test_sandbox_ignores_credentials_in_dotenv_and_the_shell(tmp_path: Path) -> 
     target = printed("target-postgres")
     assert target["port"] == 6543
     assert target["host"] == "localhost"
+    # dbt-postgres builds the models in the sandbox's database (its own DBT_POSTGRES_* replace it).
+    local = environment_plugin(environment(sandbox, "sandbox"), "loaders", "target-postgres")
+    dbt = printed("dbt-postgres")
+    assert {key: dbt[key] for key in ("host", "port", "user", "password")} == {
+        key: local["config"][key] for key in ("host", "port", "user", "password")
+    }
+    assert dbt["dbname"] == local["config"]["database"]
+    assert dbt["trello_schema"] == target["default_target_schema"] == "tap_trello"
+
+
+def test_prod_dbt_reads_the_target_postgres_variables(tmp_path: Path) -> None:
+    env = meltano_env(
+        database=tmp_path / "meltano.db",
+        plugins={
+            "target-postgres": {
+                "host": "db.example.com",
+                "port": 6432,
+                "user": "loader",
+                "password": "s3cret",
+                "database": "warehouse",
+            }
+        },
+    )
+    output = run_meltano(
+        "--env-file", os.devnull, "--environment=prod", "config", "--unsafe", "print",
+        "dbt-postgres", env=env,
+    )  # fmt: skip
+    dbt = json.loads(output[output.index("{") : output.rindex("}") + 1])
+    assert (dbt["host"], dbt["port"], dbt["user"], dbt["password"], dbt["dbname"]) == (
+        "db.example.com",
+        6432,
+        "loader",
+        "s3cret",
+        "warehouse",
+    )
+    assert dbt["project_dir"] == str(REPO_ROOT / "transform")
 
 
 # -- the Meltano commands users read ------------------------------------------------------
