@@ -204,6 +204,22 @@ def analytics_db(postgres: PostgresServer) -> Iterator[PostgresServer]:
     postgres.psql(f'DROP DATABASE "{DATABASE}" WITH (FORCE)', database="postgres")
 
 
+def installed_env(
+    pg: PostgresServer, ws: Workspace, emulator: EmulatorServer, tmp_path: Path, schema: str
+) -> dict[str, str]:
+    """Meltano's variables for the emulator into ``schema`` of the test database, and
+    dbt-postgres installed: nothing else, as a user sets prod up."""
+    env = meltano_env(
+        database=tmp_path / "meltano.db",
+        plugins={
+            "tap-trello": tap_config(ws, emulator),
+            "target-postgres": {**pg.target_config(schema), "database": DATABASE},
+        },
+    )
+    run_meltano("install", "dbt-postgres", env=env)
+    return env
+
+
 def test_meltano_builds_the_marts_from_the_emulators_history(
     meltano_plugins: None, analytics_db: PostgresServer, tmp_path: Path
 ) -> None:
@@ -212,14 +228,7 @@ def test_meltano_builds_the_marts_from_the_emulators_history(
     story = Story(ws)
     story.before_first_sync(ws)
     with EmulatorServer(ws) as emulator:
-        env = meltano_env(
-            database=tmp_path / "meltano.db",
-            plugins={
-                "tap-trello": tap_config(ws, emulator),
-                "target-postgres": {**pg.target_config("tap_trello"), "database": DATABASE},
-            },
-        )
-        run_meltano("install", "dbt-postgres", env=env)
+        env = installed_env(pg, ws, emulator, tmp_path, "tap_trello")
         pipeline = ("run", "tap-trello", "target-postgres", "dbt-postgres:build")
         built = run_meltano(*PROD, *pipeline, env=env)
         assert "Completed successfully" in built
@@ -257,14 +266,7 @@ def test_a_users_dbt_project_installs_the_package(
     pg = analytics_db
     ws = Workspace.generate(seed=4, boards=2, cards=80, actions=200)
     with EmulatorServer(ws) as emulator:
-        env = meltano_env(
-            database=tmp_path / "meltano.db",
-            plugins={
-                "tap-trello": tap_config(ws, emulator),
-                "target-postgres": {**pg.target_config("raw_trello"), "database": DATABASE},
-            },
-        )
-        run_meltano("install", "dbt-postgres", env=env)
+        env = installed_env(pg, ws, emulator, tmp_path, "raw_trello")
         run_meltano(*PROD, "run", "tap-trello", "target-postgres", env=env)
 
     project = tmp_path / "my_dbt_project"

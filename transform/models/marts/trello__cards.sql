@@ -1,22 +1,10 @@
 -- One row per card Trello has: live cards on a live board, in a live list.
 with labels as (
-    select
-        card_labels.card_id,
-        {{ trello.sorted_list('labels.label_title') }} as label_names
-    from {{ ref('stg_trello__card_labels') }} as card_labels
-    inner join {{ ref('stg_trello__labels') }} as labels
-        on card_labels.label_id = labels.label_id
-    group by card_labels.card_id
+    {{ trello.names_per_card('stg_trello__card_labels', 'stg_trello__labels', 'label_id', 'label_title', 'label_names') }}
 ),
 
 members as (
-    select
-        card_members.card_id,
-        {{ trello.sorted_list('members.username') }} as member_usernames
-    from {{ ref('stg_trello__card_members') }} as card_members
-    inner join {{ ref('stg_trello__members') }} as members
-        on card_members.member_id = members.member_id
-    group by card_members.card_id
+    {{ trello.names_per_card('stg_trello__card_members', 'stg_trello__members', 'member_id', 'username', 'member_usernames') }}
 ),
 
 check_items as (
