@@ -5,7 +5,8 @@
 ``meltano run tap-trello target-postgres dbt-postgres:build`` in the ``prod`` environment,
 configured only by the TARGET_POSTGRES_* variables, as a user runs it. The workspace's
 history holds a card moved to another list, to another board, within it, and back; an
-archived card, also marked done; a deleted card; new cards, check items ticked, comments. Then the team deletes and moves more,
+archived card, also marked done; a deleted card; a card copied, a check item made a card;
+new cards, check items ticked, comments. Then the team deletes and moves more,
 and the incremental run's deletion records reach the warehouse: the marts count only live
 rows. Each time every row of the four marts is compared with the figures
 tests/analytics_expected.py computes from the emulator's model, with no SQL.
@@ -187,6 +188,9 @@ class Story:
         ws.archive_card(self.archived)
         ws.delete_card(self.deleted)
         ws.complete_due(self.archived)
+        ws.copy_card(self.moved_later, home_lists[-1])
+        item = ws.check_items(self.home)[0]
+        ws.convert_check_item(item["id"])
         ws.add_cards(self.home, 3)
         ws.add_actions(self.home, 30)
         ws.add_actions(self.home, 8, types=["updateCheckItemStateOnCard"])

@@ -175,3 +175,58 @@ def test_nested_cards_come_unpaged_and_filtered_by_modified_since() -> None:
             url, params={"actions": "all", "actions_limit": 1000, "actions_since": cut}, timeout=10
         ).json()["actions"]
         assert [a["id"] for a in recent] == [a["id"] for a in newest if a["date"] > cut]
+
+
+def test_list_history_edits_chain_up_in_the_feed(trello) -> None:
+    """Moves, copies and conversions name the lists the card is really in (tests/test_analytics)."""
+    ws, get = trello
+    board = ws.visible_board_ids(include_closed=False)[0]
+    lists = ws.index[board].lists
+    card = first_card(ws, board, lambda c: c["idChecklists"] and not c["closed"])
+    start = card["idList"]
+    target = next(x for x in lists if x != start)
+    ws.move_card_to_list(card["id"], target)
+    moved = feed(get, board)[0]
+    assert moved["type"] == "updateCard"
+    assert (moved["data"]["listBefore"]["id"], moved["data"]["listAfter"]["id"]) == (start, target)
+    assert get(f"/cards/{card['id']}")[1]["idList"] == target
+
+    copy = ws.copy_card(card["id"], start)
+    copied = feed(get, board)[0]
+    assert (copied["type"], copied["data"]["card"]["id"]) == ("copyCard", copy["id"])
+    assert copied["data"]["list"]["id"] == start
+    assert copied["data"]["cardSource"]["id"] == card["id"]
+
+    item = ws.checklists[card["idChecklists"][0]]["checkItems"][0]
+    made = ws.convert_check_item(item["id"])
+    converted = feed(get, board)[0]
+    assert (converted["type"], converted["data"]["card"]["id"]) == (
+        "convertToCardFromCheckItem",
+        made["id"],
+    )
+    assert (made["name"], made["idList"]) == (item["name"], target)
+    assert item["id"] not in {i["id"] for i in ws.check_items(board)}
+
+    ws.complete_due(made["id"])
+    done = feed(get, board)[0]
+    assert (done["data"]["card"]["dueComplete"], done["data"]["old"]["dueComplete"]) == (
+        True,
+        False,
+    )
+
+
+def test_generated_moves_leave_the_list_the_card_was_in() -> None:
+    ws = Workspace.generate(seed=1, boards=3, cards=600, actions=1500)
+    ws.add_actions(ws.visible_board_ids()[0], 200, types=["updateCard"])
+    for board in ws.visible_board_ids():
+        where: dict[str, str] = {}
+        for action in ws.board_actions(board)[::-1]:  # oldest first
+            data = action["data"]
+            if "listAfter" in data:
+                card = data["card"]["id"]
+                assert where.get(card, data["listBefore"]["id"]) == data["listBefore"]["id"]
+                assert data["listBefore"]["id"] != data["listAfter"]["id"]
+                where[card] = data["listAfter"]["id"]
+        for card_id, list_id in where.items():
+            if card_id in ws.cards and ws.cards[card_id]["idBoard"] == board:
+                assert ws.cards[card_id]["idList"] == list_id

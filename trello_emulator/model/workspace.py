@@ -15,6 +15,7 @@ copy-on-write for cards (a changed card is a new dict, so cached answers stay va
 * ``add_actions(board_id, n, types=None, same_second=False)`` - ``n`` actions (oldest
   first); card actions move the card's ``dateLastActivity``, and an ``updateCard`` that
   moves a card really moves it;
+* ``copy_card`` (``copyCard``), ``convert_check_item`` (``convertToCardFromCheckItem``);
 * ``touch_card`` (new description), ``archive_card``, ``complete_due``, ``move_card_to_list(card_id,
   list_id)`` (``updateCard`` with ``listBefore``/``listAfter``);
 * the deletion edits of ``edits.py`` (``delete_card``, ``remove_checklist``,
@@ -108,43 +109,98 @@ class Workspace(DeletionEdits):
         """Create ``n`` cards (and their createCard actions); returns them oldest first."""
         with self.lock:
             bid = self.resolve_board(board_id) or board_id
-            idx = self.index[bid]
-            board = self.boards[bid]
-            lid = list_id or next(x for x in idx.lists if not self.lists[x]["closed"])
+            lid = list_id or next(x for x in self.index[bid].lists if not self.lists[x]["closed"])
             sec = self._tick()
             out = []
             for k in range(n):
                 if k and not same_second:
                     sec = self._tick()
-                cid = self.ids.new(sec, self.mutation_process)
-                short = idx.next_id_short
-                idx.next_id_short += 1
-                link = short_link(self.rng, self.used_short_links)
-                name = f"New card {short} ✨"
                 ms = (k % 1000) if same_second else ri(self.rng, 0, 999)
-                card = build_card(
-                    card_id=cid,
-                    board=board,
-                    list_id=lid,
-                    id_short=short,
-                    name=name,
-                    link=link,
-                    pos=16384.0 * (100000 + short),
-                    date_last_activity=iso_ms(sec * 1000 + ms),
-                    badges=card_badges(),
-                )
-                self.cards[cid] = card
-                idx.cards.append(card)
-                idx.card_secs.append(sec)
-                self.card_refs[cid] = {"id": cid, "name": name, "idShort": short, "shortLink": link}
-                data = {
-                    "card": self.card_refs[cid],
-                    "list": self._list_ref(lid),
-                    "board": self.board_refs[bid],
-                }
-                self._append_action(bid, "createCard", data, sec, ms)
-                out.append(card)
+                out.append(self._create_card(bid, lid, sec, ms))
             return out
+
+    def copy_card(self, card_id: str, list_id: str | None = None) -> dict[str, Any]:
+        """Copy a card into ``list_id`` (default: its own list): ``copyCard``; the new card."""
+        with self.lock:
+            source = self.cards[card_id]
+            return self._create_card(
+                source["idBoard"],
+                list_id or source["idList"],
+                self._tick(),
+                ri(self.rng, 0, 999),
+                action_type="copyCard",
+                name=f"{source['name']} (copy)",
+                extra={"cardSource": self.card_refs[card_id]},
+            )
+
+    def convert_check_item(self, item_id: str, list_id: str | None = None) -> dict[str, Any]:
+        """Turn a check item into a card of its card's board: ``convertToCardFromCheckItem``.
+
+        The item leaves its checklist (as ``delete_check_item``); returns the new card.
+        """
+        with self.lock:
+            checklist = next(
+                cl
+                for cl in self.checklists.values()
+                if any(i["id"] == item_id for i in cl["checkItems"])
+            )
+            item = next(i for i in checklist["checkItems"] if i["id"] == item_id)
+            self.delete_check_item(item_id)
+            source = self.cards[checklist["idCard"]]
+            return self._create_card(
+                source["idBoard"],
+                list_id or source["idList"],
+                self._tick(),
+                ri(self.rng, 0, 999),
+                action_type="convertToCardFromCheckItem",
+                name=item["name"],
+                extra={
+                    "cardSource": self.card_refs[source["id"]],
+                    "checklist": {"id": checklist["id"], "name": checklist["name"]},
+                },
+            )
+
+    def _create_card(  # noqa: PLR0913
+        self,
+        bid: str,
+        lid: str,
+        sec: int,
+        ms: int,
+        *,
+        action_type: str = "createCard",
+        name: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """A new card in list ``lid`` of board ``bid``, and the action that made it."""
+        idx = self.index[bid]
+        cid = self.ids.new(sec, self.mutation_process)
+        short = idx.next_id_short
+        idx.next_id_short += 1
+        link = short_link(self.rng, self.used_short_links)
+        name = name or f"New card {short} ✨"
+        card = build_card(
+            card_id=cid,
+            board=self.boards[bid],
+            list_id=lid,
+            id_short=short,
+            name=name,
+            link=link,
+            pos=16384.0 * (100000 + short),
+            date_last_activity=iso_ms(sec * 1000 + ms),
+            badges=card_badges(),
+        )
+        self.cards[cid] = card
+        idx.cards.append(card)
+        idx.card_secs.append(sec)
+        self.card_refs[cid] = {"id": cid, "name": name, "idShort": short, "shortLink": link}
+        data = {
+            "card": self.card_refs[cid],
+            **(extra or {}),
+            "list": self._list_ref(lid),
+            "board": self.board_refs[bid],
+        }
+        self._append_action(bid, action_type, data, sec, ms)
+        return card
 
     def add_actions(
         self, board_id: str, n: int, types: list[str] | None = None, same_second: bool = False
