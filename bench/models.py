@@ -12,7 +12,6 @@ tests/test_analytics.py does on a small workspace).
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
 import tempfile
@@ -21,11 +20,10 @@ from pathlib import Path
 
 from tests.conftest import tap_config
 from tests.postgres_server import PostgresServer
-from tests.test_analytics import DATABASE, MARTS, assert_marts_match
+from tests.test_analytics import DATABASE, MARTS, PROD, assert_marts_match
 from trello_emulator import EmulatorServer, Workspace
 from trello_emulator.meltano import meltano_env, run_meltano
 
-PROD = ("--env-file", os.devnull, "--environment=prod")
 MART_NAMES = (
     "trello__cards",
     "trello__card_list_periods",

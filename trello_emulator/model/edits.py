@@ -220,15 +220,19 @@ class DeletionEdits(MutableState):
             return gone, came
 
     # ------------------------------------------------------------------ never in the feed
+    def _check_item(self, item_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The checklist that holds check item ``item_id``, and the item."""
+        checklist = next(
+            cl
+            for cl in self.checklists.values()
+            if any(i["id"] == item_id for i in cl["checkItems"])
+        )
+        return checklist, next(i for i in checklist["checkItems"] if i["id"] == item_id)
+
     def delete_check_item(self, item_id: str) -> None:
         """Delete a check item (``deleteCheckItem`` reaches webhooks only)."""
         with self.lock:
-            checklist = next(
-                cl
-                for cl in self.checklists.values()
-                if any(i["id"] == item_id for i in cl["checkItems"])
-            )
-            item = next(i for i in checklist["checkItems"] if i["id"] == item_id)
+            checklist, item = self._check_item(item_id)
             self.checklists[checklist["id"]] = dict(
                 checklist, checkItems=[i for i in checklist["checkItems"] if i is not item]
             )

@@ -139,12 +139,7 @@ class Workspace(DeletionEdits):
         The item leaves its checklist (as ``delete_check_item``); returns the new card.
         """
         with self.lock:
-            checklist = next(
-                cl
-                for cl in self.checklists.values()
-                if any(i["id"] == item_id for i in cl["checkItems"])
-            )
-            item = next(i for i in checklist["checkItems"] if i["id"] == item_id)
+            checklist, item = self._check_item(item_id)
             self.delete_check_item(item_id)
             source = self.cards[checklist["idCard"]]
             return self._create_card(
