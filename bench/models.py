@@ -19,8 +19,9 @@ import time
 from pathlib import Path
 
 from tests.conftest import tap_config
+from tests.meltano_support import PROD
 from tests.postgres_server import PostgresServer
-from tests.test_analytics import DATABASE, MARTS, PROD, assert_marts_match
+from tests.test_analytics import DATABASE, MARTS, assert_marts_match
 from trello_emulator import EmulatorServer, Workspace
 from trello_emulator.meltano import meltano_env, run_meltano
 

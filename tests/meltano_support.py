@@ -9,6 +9,8 @@ temporary SQLite file so that their state never meets a user's.
 
 from __future__ import annotations
 
+import os
+
 from trello_emulator.meltano import (  # noqa: F401 (the tests import them from here)
     REPO_ROOT,
     MeltanoError,
@@ -21,3 +23,5 @@ from trello_emulator.meltano import (  # noqa: F401 (the tests import them from 
 )
 
 MELTANO_YML = REPO_ROOT / "meltano.yml"
+PROD = ("--env-file", os.devnull, "--environment=prod")
+"""``meltano`` options of a run in ``prod`` that takes everything from variables (no .env)."""

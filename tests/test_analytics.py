@@ -32,7 +32,7 @@ from tests.analytics_expected import (
 )
 from tests.conftest import tap_config
 from tests.helpers import REPO_ROOT
-from tests.meltano_support import meltano_env, run_meltano
+from tests.meltano_support import PROD, meltano_env, run_meltano
 from trello_emulator import EmulatorServer, Workspace
 
 if TYPE_CHECKING:
@@ -43,10 +43,8 @@ if TYPE_CHECKING:
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-PROD = ("--env-file", os.devnull, "--environment=prod")
 DATABASE = "analytics"
 MARTS = "tap_trello_analytics"
-RAW_TABLES = ("boards", "lists", "cards", "labels", "members", "check_items", "actions")
 NULL = "<null>"
 
 # Each mart's key and its other columns, with how to print them alike in SQL and Python.
@@ -135,32 +133,26 @@ def assert_marts_match(pg: PostgresServer, ws: Workspace, schema: str = MARTS) -
     today = date.fromisoformat(
         pg.psql("SELECT cast(now() at time zone 'UTC' as date)", database=DATABASE)[0][0]
     )
-    assert_same(
-        mart_rows(pg, "trello__cards", ["card_id"], CARD_COLUMNS, schema),
-        expected_rows(expected_cards(ws), CARD_COLUMNS),
-        "trello__cards",
-    )
-    assert_same(
-        mart_rows(pg, "trello__card_list_periods", ["stay_id"], STAY_COLUMNS, schema),
-        expected_rows(expected_stays(ws), STAY_COLUMNS),
-        "trello__card_list_periods",
-    )
-    assert_same(
-        mart_rows(pg, "trello__list_daily_cards", ["list_id", "day"], DAILY_COLUMNS, schema),
-        expected_rows(expected_list_daily_cards(ws, today), DAILY_COLUMNS),
-        "trello__list_daily_cards",
-    )
-    assert_same(
-        mart_rows(
-            pg,
+    checks = (
+        ("trello__cards", ["card_id"], CARD_COLUMNS, expected_cards(ws)),
+        ("trello__card_list_periods", ["stay_id"], STAY_COLUMNS, expected_stays(ws)),
+        (
+            "trello__list_daily_cards",
+            ["list_id", "day"],
+            DAILY_COLUMNS,
+            expected_list_daily_cards(ws, today),
+        ),
+        (
             "trello__board_daily_activity",
             ["board_id", "member_id", "day"],
             ACTIVITY_COLUMNS,
-            schema,
+            expected_board_daily_activity(ws),
         ),
-        expected_rows(expected_board_daily_activity(ws), ACTIVITY_COLUMNS),
-        "trello__board_daily_activity",
     )
+    for mart, key, columns, expected in checks:
+        assert_same(
+            mart_rows(pg, mart, key, columns, schema), expected_rows(expected, columns), mart
+        )
 
 
 class Story:

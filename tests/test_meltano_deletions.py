@@ -10,13 +10,12 @@ emulator's objects, table by table; with ``hard_delete`` the gone rows are reall
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.conftest import tap_config
-from tests.meltano_support import meltano_env, run_meltano
+from tests.meltano_support import PROD, meltano_env, run_meltano
 from tests.mirror_target import trello_objects
 from tests.test_deletions import DATA, HISTORY, make_edits
 from trello_emulator import EmulatorServer, Workspace
@@ -27,8 +26,6 @@ if TYPE_CHECKING:
     from tests.postgres_server import PostgresServer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
-
-PROD = ("--env-file", os.devnull, "--environment=prod")
 
 
 def live_ids(pg: PostgresServer, schema: str, table: str) -> set[str]:

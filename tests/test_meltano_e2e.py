@@ -15,7 +15,6 @@ change here.
 from __future__ import annotations
 
 import json
-import os
 from typing import TYPE_CHECKING
 
 import pytest
@@ -29,7 +28,7 @@ from tests.meltano_checks import (
     keys_batched_after,
     stream_keys,
 )
-from tests.meltano_support import meltano_env, run_meltano
+from tests.meltano_support import PROD, meltano_env, run_meltano
 from trello_emulator import EmulatorServer, Workspace
 
 if TYPE_CHECKING:
@@ -42,7 +41,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 SCHEMA = "tap_trello"
 # The prod environment, as a user runs it, with everything from variables; a developer's
 # .env (real credentials, board_ids...) stays out of it.
-PROD = ("--env-file", os.devnull, "--environment=prod")
 DATA = {"seed": 5, "boards": 4, "cards": 1200, "actions": 1800}
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shlex
 import subprocess
@@ -18,7 +17,7 @@ import yaml
 
 from tap_trello.tap import TapTrello
 from tests.helpers import REPO_ROOT
-from tests.meltano_support import meltano_env, run_meltano
+from tests.meltano_support import PROD, meltano_env, run_meltano
 
 if TYPE_CHECKING:
     from trello_emulator import Workspace
@@ -286,8 +285,7 @@ def test_prod_dbt_reads_the_target_postgres_variables(tmp_path: Path) -> None:
         },
     )
     output = run_meltano(
-        "--env-file", os.devnull, "--environment=prod", "config", "--unsafe", "print",
-        "dbt-postgres", env=env,
+        *PROD, "config", "--unsafe", "print", "dbt-postgres", env=env,
     )  # fmt: skip
     dbt = json.loads(output[output.index("{") : output.rindex("}") + 1])
     assert (dbt["host"], dbt["port"], dbt["user"], dbt["password"], dbt["dbname"]) == (

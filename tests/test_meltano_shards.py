@@ -17,7 +17,6 @@ state holds its own boards only.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
@@ -27,7 +26,7 @@ import pytest
 from tests.conftest import tap_config
 from tests.helpers import discover_catalog, run_tap
 from tests.meltano_checks import check_tables, keyed_records, keys_batched_after, stream_keys
-from tests.meltano_support import REPO_ROOT, meltano_env, meltano_executable, run_meltano
+from tests.meltano_support import PROD, REPO_ROOT, meltano_env, meltano_executable, run_meltano
 from trello_emulator import EmulatorServer, Workspace
 
 if TYPE_CHECKING:
@@ -38,7 +37,6 @@ if TYPE_CHECKING:
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 SCHEMA = "trello_shards"  # the e2e test has tap_trello on the same server
-PROD = ("--env-file", os.devnull, "--environment=prod")
 DATA = {"seed": 11, "boards": 4, "cards": 240, "actions": 360}
 
 
