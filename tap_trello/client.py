@@ -170,7 +170,12 @@ class TrelloStream(RESTStream[t.Any]):
         return False
 
     def activate_version(self, version: int) -> None:
-        """Tell the target that rows of this stream below ``version`` are gone."""
+        """Tell the target that rows of this stream below ``version`` are gone.
+
+        A quiet run syncs no board, so a board stream may have written nothing yet; a
+        target (target-postgres among them) refuses a stream's message before its SCHEMA.
+        """
+        self._write_schema_message()
         self._write_activate_version_message(version)
 
     @property

@@ -13,6 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from jsonschema import Draft7Validator
+from jsonschema.exceptions import best_match
+
 if TYPE_CHECKING:
     from tests.helpers import SyncResult
     from trello_emulator import Workspace
@@ -27,9 +30,27 @@ class MirrorTarget:
     activations: list[tuple[str, int]] = field(default_factory=list)
 
     def apply(self, run: SyncResult) -> MirrorTarget:
-        """Load one run's messages, in order."""
+        """Load one run's messages, in order, as strictly as target-postgres does.
+
+        Each run is a new target process: a RECORD or ACTIVATE_VERSION of a stream whose
+        SCHEMA it has not read earlier in the same run stops it (``KeyError`` there), and
+        a record off its SCHEMA fails validation.
+        """
+        validators: dict[str, Draft7Validator] = {}
         for message in run.messages:
+            stream = message.get("stream")
+            if message["type"] == "SCHEMA":
+                validators[stream] = Draft7Validator(
+                    message["schema"], format_checker=Draft7Validator.FORMAT_CHECKER
+                )
+            elif message["type"] in {"RECORD", "ACTIVATE_VERSION"} and stream not in validators:
+                msg = f"{message['type']} of stream {stream!r} before its SCHEMA"
+                raise AssertionError(msg)
             if message["type"] == "RECORD":
+                error = best_match(validators[stream].iter_errors(message["record"]))
+                if error is not None:
+                    msg = f"{stream} record {message['record'].get('id')} is off its SCHEMA: {error.message}"
+                    raise AssertionError(msg)
                 row = dict(message["record"])
                 row["_sdc_table_version"] = message.get("version")
                 row["_sdc_deleted_at"] = row.get("_sdc_deleted_at")
