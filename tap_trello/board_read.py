@@ -23,7 +23,7 @@ import typing as t
 
 import msgspec
 
-from tap_trello.client import decode_items
+from tap_trello.client import TrelloError, decode_items
 from tap_trello.spool import RowSpool
 
 if t.TYPE_CHECKING:
@@ -80,7 +80,17 @@ class BoardRead:
     def part(self, stream: TrelloStream, key: str) -> list[msgspec.Raw] | None:
         """The raw items under ``key`` of the nested call's answer (None: not asked)."""
         raw = self.details(stream).get(key)
-        return None if raw is None else _RAW_LIST.decode(raw)
+        if raw is None:
+            return None
+        try:
+            return _RAW_LIST.decode(raw)
+        except msgspec.ValidationError as exc:
+            # Treated as empty, a missing list would mark the board's rows deleted.
+            msg = (
+                f"Trello answered GET /boards/{self.board_id} with {bytes(raw)[:20].decode()!r} "
+                f"for {key!r}, expected a list"
+            )
+            raise TrelloError(msg) from exc
 
     def objects(self, stream: TrelloStream, key: str) -> list[Row]:
         """The objects under ``key`` of the nested call's answer."""

@@ -12,8 +12,9 @@ since the next scan's ``since`` covers everything after the bookmark.
 
 The marks live in the boards stream's state, one small entry per board (activity date,
 time and version of the last whole read, version of the last read of all history), under
-a digest of what the run extracts: selecting another stream or changing a filter rescans
-all.
+a digest of what the run extracts per board: selecting another stream, other action
+types or another start date rescans all. Which boards a run reads (``board_ids``,
+``organization_ids``) is not part of it: a filtered run keeps the other boards' marks.
 """
 
 from __future__ import annotations
@@ -81,6 +82,8 @@ class BoardScans:
         """
         mark = self._boards.setdefault(board["id"], {})
         mark["activity"] = board.get("dateLastActivity")
+        if board.get("idOrganization"):
+            mark["organization"] = board["idOrganization"]
         if whole:
             mark.update(scanned_at=iso_ms(self.now), version=version)
         if history:
@@ -102,9 +105,11 @@ class BoardScans:
         """The board's activity date at its last complete sync: nothing up to it is new."""
         return self._boards.get(board_id, {}).get("activity")
 
-    def marked_boards(self) -> set[str]:
-        """The boards a complete sync was ever marked for."""
-        return set(self._boards)
+    def marked_boards(self, organizations: t.Collection[str] | None = None) -> set[str]:
+        """The boards a complete sync was ever marked for (in ``organizations`` if given)."""
+        if organizations is None:
+            return set(self._boards)
+        return {b for b, mark in self._boards.items() if mark.get("organization") in organizations}
 
     def forget(self, board_id: str) -> None:
         """``board_id`` is gone from the run's view: no mark for it any more."""

@@ -42,7 +42,8 @@ _PAYLOAD_ATTR = "_trello_payload"
 # used: a page never exists twice in memory, and items nobody wants are never built.
 # An object answer keeps its values raw too: a board's nested call carries whole lists.
 _BODY = msgspec.json.Decoder(t.Union[list[msgspec.Raw], dict[str, msgspec.Raw]])  # noqa: UP007
-_ITEM = msgspec.json.Decoder()
+_ITEM = msgspec.json.Decoder(dict[str, t.Any])
+_VALUE = msgspec.json.Decoder()
 
 
 class _IdOnly(msgspec.Struct):
@@ -74,10 +75,21 @@ def payload(response: requests.Response) -> t.Any:
 def decode_items(
     items: Iterable[msgspec.Raw], keep_id: Callable[[str], bool] | None = None
 ) -> Iterator[dict[str, t.Any]]:
-    """The items of a list answer, only those whose id ``keep_id`` accepts if given."""
-    for item in items:
-        if keep_id is None or keep_id(msgspec.json.decode(item, type=_IdOnly).id):
-            yield _ITEM.decode(item)
+    """The items of a list answer, only those whose id ``keep_id`` accepts if given.
+
+    Every Trello object has an id: an item without one is an answer this tap cannot use.
+    """
+    try:
+        for item in items:
+            if keep_id is None or keep_id(msgspec.json.decode(item, type=_IdOnly).id):
+                row = _ITEM.decode(item)
+                if not isinstance(row.get("id"), str):
+                    msg = "Trello answered a list item without an id"
+                    raise TrelloError(msg)
+                yield row
+    except msgspec.ValidationError as exc:
+        msg = f"Trello answered a list whose items are not Trello objects ({exc})"
+        raise TrelloError(msg) from exc
 
 
 class _HasRun(t.Protocol):
@@ -333,7 +345,7 @@ class TrelloStream(RESTStream[t.Any]):
         body = payload(self.fetch_response(path, params, context))
         if isinstance(body, list):
             return list(decode_items(body))
-        return {key: _ITEM.decode(value) for key, value in body.items()}
+        return {key: _VALUE.decode(value) for key, value in body.items()}
 
     def fetch_object(
         self, path: str, params: dict[str, t.Any], context: Context | None

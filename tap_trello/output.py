@@ -59,12 +59,22 @@ class SingerOutput(MsgSpecWriter):
             self.last_state_bytes = len(line)
         self.flush()
 
+    #: Set when the target stopped reading (broken pipe): nothing more can reach it.
+    target_gone = False
+
     def flush(self) -> None:
         """Write out what is pending."""
-        if self._pending:
-            sys.stdout.buffer.write(self._pending)
+        if self._pending and SingerOutput.target_gone:
             self._pending.clear()
-            sys.stdout.flush()
+        if self._pending:
+            try:
+                sys.stdout.buffer.write(self._pending)
+                self._pending.clear()
+                sys.stdout.flush()
+            except BrokenPipeError:
+                SingerOutput.target_gone = True
+                self._pending.clear()
+                raise
 
 
 class IndexedStateManager(StreamStateManager):

@@ -8,6 +8,7 @@ traceback for every mistake. Each check here turns one of those into one clear l
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import json
 import logging
 import typing as t
@@ -149,11 +150,37 @@ def check_settings(config: t.Mapping[str, t.Any]) -> list[str]:
     api_url = urlparse(str(config.get("api_url") or DEFAULT_API_URL))
     if api_url.scheme not in {"http", "https"} or not api_url.netloc:
         errors.append(f"api_url {config.get('api_url')!r} is not an http(s) URL")
-    if int(config.get("max_requests_per_10s", 90)) < 1:
+    elif api_url.scheme == "http" and not is_loopback(api_url.hostname or ""):
+        # The credentials travel in a header: over plain HTTP anyone on the way reads them.
+        errors.append(
+            f"api_url {config.get('api_url')!r} is plain http: use https (plain http is "
+            "accepted only on the loopback, e.g. the emulator)"
+        )
+    if _number(config, "max_requests_per_10s", 90) < 1:
         errors.append("max_requests_per_10s must be at least 1")
-    if int(config.get("rescan_after_hours", 24)) < 0:
+    if _number(config, "request_timeout", 60) < 1:
+        errors.append("request_timeout must be at least 1 (seconds)")
+    if _number(config, "max_retries", 5) < 0:
+        errors.append("max_retries must be 0 (no retry) or more")
+    if _number(config, "rescan_after_hours", 24) < 0:
         errors.append("rescan_after_hours must be 0 (every board every run) or more")
     return errors
+
+
+def _number(config: t.Mapping[str, t.Any], name: str, default: float) -> float:
+    """A numeric setting, or its default when of another type (the schema check says so)."""
+    value = config.get(name, default)
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else default
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names this machine (``localhost``, 127.0.0.0/8, ``::1``)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def schema_errors(config: t.Mapping[str, t.Any], schema: dict[str, t.Any]) -> list[str]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import typing as t
 from functools import cached_property
 
+import msgspec
 import requests
 from singer_sdk import Tap
 from singer_sdk.exceptions import (
@@ -88,6 +90,9 @@ EXPECTED_FAILURES = (
     requests.RequestException,
     AbortedSyncFailedException,
     AbortedSyncPausedException,
+    BrokenPipeError,
+    # An answer of a shape Trello never sends (a number where a board should be).
+    msgspec.ValidationError,
 )
 
 
@@ -113,16 +118,32 @@ def main() -> None:
     try:
         check_input_files(sys.argv[1:])
         TapTrello.cli()
+    except SystemExit:
+        # Click ends a run whose output pipe broke with exit 1 and no word: say why.
+        if SingerOutput.target_gone:
+            _stop(BrokenPipeError())
+        raise
     except EXPECTED_FAILURES as exc:
-        stop_runs()  # what the look-ahead still has queued or retrying would delay the exit
-        cause = root_cause(exc)
-        message = " ".join(str(cause).split()) or type(cause).__name__
-        if isinstance(cause, RetriableAPIError):
-            message = f"gave up after retries: {message}"
-        elif isinstance(cause, requests.RequestException):
-            message = f"gave up after retries, Trello could not be reached: {message}"
-        sys.stderr.write(f"tap-trello: error: {message}\n")
-        sys.exit(1)
+        _stop(exc)
+
+
+def _stop(exc: BaseException) -> t.NoReturn:
+    """End the run on an expected failure: one line, exit code 1."""
+    stop_runs()  # what the look-ahead still has queued or retrying would delay the exit
+    cause = root_cause(exc)
+    message = " ".join(str(cause).split()) or type(cause).__name__
+    if isinstance(cause, BrokenPipeError):
+        # Nothing more can reach the target: quiet the flush at exit too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        message = "the target stopped reading the tap's output (broken pipe); see its log"
+    elif isinstance(cause, msgspec.ValidationError):
+        message = f"Trello answered something of a shape this tap cannot read: {message}"
+    elif isinstance(cause, RetriableAPIError):
+        message = f"gave up after retries: {message}"
+    elif isinstance(cause, requests.RequestException):
+        message = f"gave up after retries, Trello could not be reached: {message}"
+    sys.stderr.write(f"tap-trello: error: {message}\n")
+    sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ own headers say the window is used up.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import typing as t
@@ -58,15 +59,45 @@ class RequestThrottle:
             self._paused_until = max(self._paused_until, time.monotonic() + seconds)
 
 
+#: The longest wait a Retry-After may impose. Past it the tap retries sooner, and fails
+#: after ``max_retries`` with one line, rather than hold a scheduled run for hours.
+RETRY_AFTER_CEILING_S = 60.0
+
+_LOGGER = logging.getLogger("tap-trello")
+
+
+class _CeilingNotice:
+    """Says once per run that a Retry-After was cut to the ceiling."""
+
+    said = False
+
+    def say(self, asked: float, ceiling: float) -> None:
+        if not self.said:
+            self.said = True
+            _LOGGER.warning(
+                "Trello asked to wait %g s (Retry-After); waiting at most %g s before "
+                "each retry instead",
+                asked,
+                ceiling,
+            )
+
+
+CEILING_NOTICE = _CeilingNotice()
+
+
 def retry_after_seconds(response: requests.Response | None) -> float | None:
-    """Seconds Trello asked us to wait, from Retry-After when it sent one."""
+    """Seconds Trello asked us to wait (Retry-After), at most the ceiling."""
     if response is None:
         return None
     value = response.headers.get("Retry-After", "").strip()
     try:
-        return max(0.0, float(value)) if value else None
+        asked = max(0.0, float(value)) if value else None
     except ValueError:
         return None
+    if asked is not None and asked > RETRY_AFTER_CEILING_S:
+        CEILING_NOTICE.say(asked, RETRY_AFTER_CEILING_S)
+        return RETRY_AFTER_CEILING_S
+    return asked
 
 
 class RunStoppedError(Exception):
@@ -129,6 +160,7 @@ class ThrottledSession(requests.Session):
             elif remaining.isdigit() and int(remaining) == 0:
                 interval_ms = response.headers.get("x-rate-limit-api-token-interval-ms", "")
                 wait_s = int(interval_ms) / 1000 if interval_ms.isdigit() else RATE_WINDOW_S
+                wait_s = min(wait_s, RETRY_AFTER_CEILING_S)
                 self.throttle.pause(wait_s)
                 self._remaining, self._remaining_from = 1, self._sent
             elif remaining.isdigit() and order > self._remaining_from:

@@ -24,6 +24,8 @@ every answer:
   much database time;
 * faults (:class:`~trello_emulator.faults.FaultConfig`; assigning one restarts its counter)
   and added latency (``latency_s``);
+* odd answers (``rewrite``: a function of the path and the JSON answer, returning the
+  answer to send: a null list, a value of another type);
 * Trello's behaviour switches, kept by the routes' :class:`~trello_emulator.routes.TrelloApi`
   and settable here (``server.api``): ``date_bounds`` (``"ms"`` or ``"second"``),
   ``max_nested_objects`` and ``too_big_answer`` (refused over-large cards answers),
@@ -37,6 +39,7 @@ Every knob can be changed while the server runs.
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import time
@@ -151,6 +154,9 @@ class EmulatorServer:
         self.retry_after = retry_after
         self.latency_s = latency_s
         self.quiet = quiet
+        #: Odd answers on demand: given a request path and the JSON answer Trello would
+        #: give, returns the answer to send instead (a null list, a value of another type).
+        self.rewrite: Callable[[str, Any], Any] | None = None
         self._faults: FaultConfig | None = None
         self.faults = faults
         self.log: list[LogEntry] = []
@@ -321,6 +327,8 @@ class EmulatorServer:
                 resp = Response(GARBAGE_PAGE, status=200, content_type="text/html; charset=utf-8")
             else:
                 resp = self._dispatch(req)
+                if self.rewrite is not None and resp.status_code == 200:
+                    resp.set_data(json.dumps(self.rewrite(req.path, json.loads(resp.get_data()))))
                 if kind in ("truncated", "short_json") and resp.status_code == 200:
                     body = resp.get_data()
                     half = body[: max(1, len(body) // 2)]

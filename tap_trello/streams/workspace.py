@@ -117,7 +117,11 @@ class BoardsStream(TrelloStream):
         ``include_closed`` is false, so then nothing is said.
         """
         yield from boards
-        for board_id in sorted(self.scans.marked_boards() - self.run.feeds.scope.listed):
+        # With organization_ids, only boards last seen in those workspaces: the other
+        # boards' marks belong to other runs of the same state.
+        organizations = self._organizations_read if self.config.get("organization_ids") else None
+        marked = self.scans.marked_boards(organizations)
+        for board_id in sorted(marked - self.run.feeds.scope.listed):
             self.scans.forget(board_id)
             if self.include_closed and not self._still_visible(board_id):
                 yield {"id": board_id, DELETED_AT: iso_ms(self.scans.now)}
@@ -150,10 +154,9 @@ class BoardsStream(TrelloStream):
             ),
             "include_closed": self.include_closed,
             "action_types": sorted(self.config.get("action_types") or []),
-            # Marks say what was read under these; other boards or dates, other marks.
+            # Marks say what was read under this date; which boards a run reads does not
+            # change what a board's mark says (a filtered run keeps the others' marks).
             "start_date": self.config.get("start_date"),
-            "board_ids": self.config.get("board_ids") or [],
-            "organization_ids": self.config.get("organization_ids") or [],
         }
 
     @override
@@ -208,29 +211,25 @@ class BoardsStream(TrelloStream):
 
     def named_boards(self) -> Iterator[dict[str, t.Any]]:
         """The boards of ``organization_ids``, then those of ``board_ids``, each once."""
-        board_ids = self.config.get("board_ids") or []
         organization_ids = self.config.get("organization_ids") or []
+        # Every named board is read before the first row of any: an unknown id stops the
+        # run before anything of the others is sent.
+        named = [
+            self._read_named_board(board_id) for board_id in self.config.get("board_ids") or []
+        ]
         emitted: set[str] = set()
+        self._organizations_read = set(organization_ids)
         for organization_id in organization_ids:
             for board in self.fetch_named(
                 f"/organizations/{organization_id}/boards",
                 self.board_params(),
                 f"Workspace '{organization_id}' in organization_ids",
             ):
+                self._organizations_read.add(board.get("idOrganization"))
                 if board["id"] not in emitted and (self.include_closed or not board["closed"]):
                     emitted.add(board["id"])
                     yield board
-        for board_id in board_ids:
-            # One nested call gives the board and every selected board-level object (its
-            # cards and actions too when named by id: a short link has no bookmark yet).
-            try:
-                details = self.run.fetch_board(
-                    self, board_id, "all", None, whole=_OBJECT_ID.fullmatch(board_id) is not None
-                )
-            except FatalAPIError as exc:
-                what = f"Board '{board_id}' in board_ids"
-                msg = f"{what} does not exist or is not visible to this token ({exc})"
-                raise TrelloError(msg) from exc
+        for details in named:
             board = {
                 key: msgspec.json.decode(value)
                 for key, value in details.items()
@@ -240,6 +239,21 @@ class BoardsStream(TrelloStream):
             if board["id"] not in emitted and (self.include_closed or not board["closed"]):
                 emitted.add(board["id"])
                 yield board
+
+    def _read_named_board(self, board_id: str) -> dict[str, msgspec.Raw]:
+        """The nested call of a board ``board_ids`` names: the board and its objects.
+
+        Its cards and actions come too when it is named by id (a short link has no
+        bookmark yet).
+        """
+        try:
+            return self.run.fetch_board(
+                self, board_id, "all", None, whole=_OBJECT_ID.fullmatch(board_id) is not None
+            )
+        except FatalAPIError as exc:
+            what = f"Board '{board_id}' in board_ids"
+            msg = f"{what} does not exist or is not visible to this token ({exc})"
+            raise TrelloError(msg) from exc
 
 
 _OBJECT_ID = re.compile(r"[0-9a-f]{24}")
