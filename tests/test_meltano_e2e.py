@@ -27,8 +27,10 @@ from tests.meltano_checks import (
     keyed_records,
     keys_batched_after,
     stream_keys,
+    utc_naive,
 )
 from tests.meltano_support import PROD, meltano_env, run_meltano
+from tests.mirror_target import trello_objects
 from trello_emulator import EmulatorServer, Workspace
 
 if TYPE_CHECKING:
@@ -132,3 +134,43 @@ def test_meltano_run_into_postgres_then_incremental(
         assert {p["context"]["board_id"] for p in bookmarks["actions"]["partitions"]} == set(
             workspace.visible_board_ids()
         )
+
+
+def live_ids(pg: PostgresServer, table: str, schema: str) -> set[str]:
+    rows = pg.psql(f'SELECT id FROM {schema}."{table}" WHERE _sdc_deleted_at IS NULL')
+    return {row[0] for row in rows}
+
+
+def test_hourly_runs_first_quiet_then_one_card_changed(
+    meltano_plugins: None, postgres: PostgresServer, tmp_path: Path
+) -> None:
+    """Three scheduled runs in a row, as target-postgres (pinned) takes them: all exit 0.
+
+    The second run finds nothing changed: it sends SCHEMA for the boards and workspaces
+    only, and ACTIVATE_VERSION for every stream, each after that stream's SCHEMA.
+    """
+    schema = "hourly"
+    workspace = Workspace.generate(seed=11, boards=3, cards=300, actions=500, bulk=False)
+    with EmulatorServer(workspace) as emulator:
+        config = tap_config(workspace, emulator)
+        env = meltano_env(
+            database=tmp_path / "meltano.db",
+            plugins={"tap-trello": config, "target-postgres": postgres.target_config(schema)},
+        )
+
+        def run_and_check() -> None:
+            run_meltano(*PROD, "run", "tap-trello", "target-postgres", env=env)
+            for table, ids in trello_objects(workspace).items():
+                assert live_ids(postgres, table, schema) == ids, table
+
+        run_and_check()  # first
+        emulator.clear_log()
+        run_and_check()  # nothing changed
+        assert emulator.count() == 2  # the boards list and the workspaces
+        card = workspace.board_cards(workspace.visible_board_ids()[0])[0]
+        workspace.touch_card(card["id"])
+        run_and_check()  # one card changed
+        changed = postgres.scalar(
+            f"SELECT \"dateLastActivity\" FROM {schema}.cards WHERE id = '{card['id']}'"
+        )
+        assert utc_naive(str(changed)) == utc_naive(workspace.cards[card["id"]]["dateLastActivity"])
