@@ -122,8 +122,10 @@ def test_hub_definition_has_the_hub_fields(hub: dict[str, Any]) -> None:
         ep.name for ep in entry_points(group="console_scripts") if ep.value.startswith("tap_trello")
     }
     assert hub["executable"] in scripts
-    assert f"Repository, {hub['repo']}" in (metadata("tap-trello").get_all("Project-URL") or [])
-    assert hub["pip_url"].startswith(("git+", "tap-trello"))
+    assert f"Repository, {hub['repo']}" in (
+        metadata(TapTrello.package_name).get_all("Project-URL") or []
+    )
+    assert hub["pip_url"] == TapTrello.package_name
     assert "meltano_sdk" in hub["keywords"]
 
 

@@ -19,6 +19,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import tomllib
+import yaml
 
 from tap_trello.tap import TapTrello
 
@@ -47,7 +49,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
         env=_pip_env(),
         timeout=300,
     )
-    (built,) = out.glob("tap_trello-*.whl")
+    (built,) = out.glob("singer_tap_trello-*.whl")
     return built
 
 
@@ -100,7 +102,7 @@ def test_wheel_holds_the_tap_only(wheel: Path) -> None:
     assert "tap_trello/tap.py" in names
     assert "tap_trello/__init__.py" in names
     assert "tap-trello = tap_trello.tap:main" in entry_points
-    assert "Name: tap-trello" in metadata
+    assert "Name: singer-tap-trello" in metadata
     # The version comes from git (hatch-vcs); 0.0.0 is only the fallback without git metadata.
     if (ROOT / ".git").exists():
         assert "\nVersion: 0.0.0\n" not in metadata
@@ -136,3 +138,45 @@ def test_wheel_installs_and_runs_about(installed: Path, tmp_path: Path) -> None:
         assert settings[secret].get("writeOnly") is True
         assert "default" not in settings[secret]
         assert "examples" not in settings[secret]
+
+
+def test_every_place_names_the_distribution_the_wheel_has(wheel: Path) -> None:
+    """`tap-trello` on the package index is another tap: ours has a name of its own."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    name = project["name"]
+    file_stem = name.replace("-", "_")
+    with zipfile.ZipFile(wheel) as zf:
+        dist_info = next(n.split("/")[0] for n in zf.namelist() if n.endswith("/METADATA"))
+        metadata = zf.read(f"{dist_info}/METADATA").decode()
+    assert f"\nName: {name}\n" in metadata
+    assert wheel.name.startswith(f"{file_stem}-")
+    assert TapTrello.package_name == name
+    assert TapTrello.name == "tap-trello"  # the executable and the plugin keep the tap's name
+    assert (
+        "tap-trello = tap_trello.tap:main"
+        in zipfile.ZipFile(wheel).read(f"{dist_info}/entry_points.txt").decode()
+    )
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"pip install {name}" in readme
+    assert "pip install tap-trello" not in readme
+    hub = yaml.safe_load((ROOT / "hub/extractors/tap-trello/tap-trello.yml").read_text())
+    assert hub["pip_url"] == name
+    assert hub["name"] == "tap-trello"
+    assert hub["namespace"] == "tap_trello"
+    release = (ROOT / ".github/workflows/release.yml").read_text(encoding="utf-8")
+    assert f"dist/{file_stem}-${{TAG#v}}-py3-none-any.whl" in release
+    assert f"https://pypi.org/project/{name}/" in release
+    assert f"pip_url: {name}" in (ROOT / "meltano.yml").read_text(encoding="utf-8")
+
+
+def test_the_wheel_carries_the_license(wheel: Path) -> None:
+    license_text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert "Apache License" in license_text
+    assert "Version 2.0, January 2004" in license_text
+    with zipfile.ZipFile(wheel) as zf:
+        (path,) = [n for n in zf.namelist() if n.endswith(".dist-info/licenses/LICENSE")]
+        assert zf.read(path).decode() == license_text
+        dist_info = path.split("/")[0]
+        metadata = zf.read(f"{dist_info}/METADATA").decode()
+    assert "License-Expression: Apache-2.0" in metadata
+    assert "License-File: LICENSE" in metadata
