@@ -170,6 +170,16 @@ class TrelloStream(RESTStream[t.Any]):
                     self.run.streams[name].activate_version(version)
             t.cast("SingerOutput", self._tap.message_writer).flush()
 
+    @override
+    def log_sync_costs(self) -> None:
+        # The SDK asks every stream for its costs once the sync is done, the last stream
+        # last: after it, the run's last line says what the run sent and what it cost.
+        super().log_sync_costs()
+        if next(reversed(self._tap.streams.values())) is self:
+            output = t.cast("SingerOutput", self._tap.message_writer)
+            summary = self.run.progress.summary(output.records, self.run.session.requests_sent)
+            logging.getLogger(self.tap_name).info(summary)
+
     def activation_versions(self) -> dict[str, int]:
         """The version this stream and those below it can activate now they synced."""
         return {}

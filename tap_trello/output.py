@@ -16,6 +16,7 @@ from __future__ import annotations
 import atexit
 import sys
 import typing as t
+from collections import Counter
 
 from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.helpers._state import PROGRESS_MARKER_NOTE, PROGRESS_MARKERS
@@ -40,6 +41,8 @@ class SingerOutput(MsgSpecWriter):
         self._pending = bytearray()
         self.record_bytes_since_state = 0
         self.last_state_bytes = 0
+        #: Records written per stream: what the progress lines and the summary tell.
+        self.records: Counter[str] = Counter()
         atexit.register(self.flush)
 
     def state_due(self) -> bool:
@@ -51,6 +54,7 @@ class SingerOutput(MsgSpecWriter):
         line = self.format_message(message)
         self._pending += line
         if message.type == SingerMessageType.RECORD:
+            self.records[message.stream] += 1
             self.record_bytes_since_state += len(line)
             if len(self._pending) < self.block_bytes:
                 return

@@ -16,6 +16,7 @@ from tap_trello.board_read import BoardRead
 from tap_trello.board_scans import run_version
 from tap_trello.mirror import Feeds
 from tap_trello.paging import AnswerTooLargeError
+from tap_trello.progress import Progress
 from tap_trello.throttle import RequestThrottle, ThrottledSession
 
 if t.TYPE_CHECKING:
@@ -55,6 +56,8 @@ class SyncRun:
     synced_through: t.Callable[[str], str | None] = lambda _board_id: None
     #: The feed of the board being synced: the deletions it announced.
     feeds: Feeds = field(default_factory=Feeds)
+    #: Boards read and skipped, for the lines a person reads.
+    progress: Progress = field(default_factory=Progress)
     _session: ThrottledSession | None = None
     _board: BoardRead | None = None
     _pool: ThreadPoolExecutor | None = None

@@ -145,6 +145,11 @@ class ThrottledSession(requests.Session):
             self._learn(response, order if response is not None else -1)
         return response
 
+    @property
+    def requests_sent(self) -> int:
+        """Requests sent so far in this run, retries included."""
+        return self._sent
+
     def _learn(self, response: requests.Response | None, order: int) -> None:
         with self._budget:
             self._in_flight -= 1

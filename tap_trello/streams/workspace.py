@@ -21,6 +21,8 @@ if t.TYPE_CHECKING:
 
     from singer_sdk.helpers.types import Context, Record
 
+    from tap_trello.output import SingerOutput
+
 
 class OrganizationsStream(TrelloStream):
     """Workspaces the token can see, or those named by ``organization_ids``.
@@ -163,10 +165,15 @@ class BoardsStream(TrelloStream):
     def generate_child_contexts(
         self, record: Record, context: Context | None
     ) -> Iterable[Context | None]:
-        if is_deletion(record) or not self.scans.needs_scan(record):
-            return  # gone, or unchanged since its last complete sync: no request at all
+        if is_deletion(record):
+            return
+        if not self.scans.needs_scan(record):
+            self.run.progress.boards_skipped += 1
+            return  # unchanged since its last complete sync: no request at all
         board_id = record["id"]
         at = self._scan_position.get(board_id, len(self._to_scan))
+        output = t.cast("SingerOutput", self._tap.message_writer)
+        rows = output.records.total()
         self.run.look_ahead([board_id, *self._to_scan[at + 1 : at + LOOK_AHEAD_BOARDS]])
         whole = self.scans.reads_whole(record)
         history = self._reads_history_from_start(board_id)
@@ -177,6 +184,15 @@ class BoardsStream(TrelloStream):
             if whole:
                 paged = board_id in self.run.cards_refused
                 self.scans.remember_paged_cards(board_id, paged=paged)
+            read = self.run.progress.boards_read
+            self.run.progress.board_read(
+                self.logger,
+                position=at + 1 if board_id in self._scan_position else read + 1,
+                total=len(self._to_scan) or len(self.config.get("board_ids") or []) or read + 1,
+                board=record,
+                rows=output.records.total() - rows,
+                requests=self.run.session.requests_sent,
+            )
 
     def _reads_history_from_start(self, board_id: str) -> bool:
         """Whether every selected history stream reads this board's actions from the start."""
