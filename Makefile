@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test test-fast lint bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,9 +16,13 @@ $(BIN)/.installed: pyproject.toml
 demo: $(BIN)/.installed
 	$(BIN)/python -m trello_emulator.demo
 
-## test: the whole test suite against the emulator
+## test: the whole test suite against the emulator (what CI runs)
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest
+
+## test-fast: the tests that need no Meltano install, PostgreSQL or dbt
+test-fast: $(BIN)/.installed
+	$(BIN)/python -m pytest -m "not e2e and not slow"
 
 ## lint: ruff and mypy
 lint: $(BIN)/.installed

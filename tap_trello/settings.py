@@ -20,6 +20,7 @@ import pendulum
 from jsonschema import Draft7Validator
 from singer_sdk import typing as th
 
+from tap_trello.catalog_check import catalog_problem
 from tap_trello.client import DEFAULT_API_URL, TrelloError
 
 #: The options whose value is a JSON file the SDK reads.
@@ -240,6 +241,9 @@ def check_input_files(argv: list[str]) -> None:
             raise SettingsError(msg) from exc
         if not isinstance(value, dict):
             msg = f"{option} file {path!r} holds {type(value).__name__}, not a JSON object"
+            raise SettingsError(msg)
+        if option == "--catalog" and (problem := catalog_problem(value)):
+            msg = f"{option} file {path!r}: {problem}"
             raise SettingsError(msg)
 
 

@@ -19,11 +19,13 @@ from singer_sdk.exceptions import (
 )
 from typing_extensions import override
 
+from tap_trello.catalog_check import unknown_selected
 from tap_trello.client import TrelloError
-from tap_trello.logs import REPEATED_LINES
+from tap_trello.logs import REPEATED_LINES, quiet_sdk_detail
 from tap_trello.output import SingerOutput
 from tap_trello.paging import AnswerTooLargeError
 from tap_trello.run import SyncRun, stop_runs
+from tap_trello.saved_state import normalized_state
 from tap_trello.settings import (
     CONFIG_SCHEMA,
     SettingsError,
@@ -45,6 +47,8 @@ class TapTrello(Tap):
     """Singer tap for Trello."""
 
     name = "tap-trello"
+    #: The distribution the version is read from (the executable keeps the tap's name).
+    package_name = "singer-tap-trello"
     config_jsonschema = CONFIG_SCHEMA
     message_writer_class = SingerOutput
 
@@ -61,15 +65,23 @@ class TapTrello(Tap):
         and the tap says everything wrong at once (the schema's errors and its own checks).
         """
         quiet_selection_logs()
+        quiet_sdk_detail()
         logging.getLogger(self.name).addFilter(REPEATED_LINES)
         super().__init__(*args, validate_config=False, **kwargs)
         for warning in unknown_settings(self.config, self.config_jsonschema):
+            self.logger.warning(warning)
+        for warning in unknown_selected(self.input_catalog):
             self.logger.warning(warning)
         if validate_config:
             errors = [*schema_errors(self.config, self.config_jsonschema)]
             errors += check_settings(self.config)
             if errors:
                 raise SettingsError("invalid settings: " + "; ".join(errors))
+
+    @override
+    def load_state(self, state: dict[str, t.Any]) -> None:
+        # Checked, every date in Trello's form, before any request (saved_state.py).
+        super().load_state(normalized_state(state, {stream.name for stream in STREAM_TYPES}))
 
     @cached_property
     def run(self) -> SyncRun:
