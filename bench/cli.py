@@ -49,7 +49,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--scale",
         action="store_true",
-        help="only the many-boards scenarios (issue 10): tiny boards' output and CPU, the "
+        help="only the many-boards scenarios (account scale): tiny boards' output and CPU, the "
         "many-boards workspace's first sync at the rate limit, re-syncs, singer-io's figures",
     )
     p.add_argument(

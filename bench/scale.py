@@ -1,6 +1,7 @@
 """The many-boards scenarios (``python -m bench --scale``; part of ``make bench``).
 
-Issue 10's targets, measured on the emulator with this tap as a subprocess:
+The account-scale targets (bench/README.md), measured on the emulator with this tap as a
+subprocess:
 
 1. tiny boards (1 list, 2 cards, 2 actions each), no latency, no rate limit, for 300, 1,000
    and 3,000 boards: stdout, STATE, RECORD and final state bytes, the STATE budget
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-# Targets of issue 10.
+# The account-scale targets (bench/README.md, "Many boards: cost follows change").
 MAX_CPU_MS_PER_BOARD = 25.0
 STATE_RECORD_FACTOR = 2  # STATE bytes <= 2 x RECORD bytes + 5 x final state bytes
 STATE_FINAL_FACTOR = 5
@@ -175,7 +176,7 @@ class ScaleReport:
 
 
 def tiny_workspace(boards: int) -> Workspace:
-    """``boards`` boards of 1 list, 2 cards and 2 actions each (issue 10, item 1)."""
+    """``boards`` boards of 1 list, 2 cards and 2 actions each (scenario 1 above)."""
     return Workspace.generate(
         seed=7,
         boards=boards,

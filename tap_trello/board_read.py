@@ -1,6 +1,6 @@
 """Reading one board: its nested call, then whatever must be paged, rows handed out per stream.
 
-A board is one request when its answer fits (section 14 of the design): the nested call
+A board is one request when its answer fits (docs/architecture.md): the nested call
 brings every selected stream's rows. Its cards or actions are paged only when they
 overflow. Each stream asks this object for its rows:
 

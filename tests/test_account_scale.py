@@ -83,7 +83,7 @@ def test_resync_with_nothing_changed_reads_only_the_lists(many_first_sync) -> No
 def test_resync_after_k_boards_changed_costs_what_changed(many) -> None:
     workspace, server, config = many
     first = run_tap(config)
-    # Boards with cards: card actions move a board's activity date (section 3).
+    # Boards with cards: card actions move a board's activity date (docs/replication.md).
     changed = [b for b in workspace.visible_board_ids(False) if workspace.board_cards(b)][10:15]
     new_actions = [a for b in changed for a in workspace.add_actions(b, 4)]
     touched = {a["data"]["card"]["id"] for a in new_actions if "card" in a["data"]}

@@ -2,7 +2,7 @@
 
 Which edits put an action in the board feed (``/boards/{id}/actions``) and which reach
 webhooks only, which move the board's ``dateLastActivity`` (``/members/me/boards``), and
-that the object is gone from every listing (DESIGN section 13).
+that the object is gone from every listing (docs/deletions.md).
 """
 
 from __future__ import annotations

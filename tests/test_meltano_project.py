@@ -25,6 +25,18 @@ if TYPE_CHECKING:
 HUB_FILE = REPO_ROOT / "hub" / "extractors" / "tap-trello" / "tap-trello.yml"
 MELTANO_YML = REPO_ROOT / "meltano.yml"
 README = REPO_ROOT / "README.md"
+DOCS = REPO_ROOT / "docs"
+# Every page that shows Meltano commands: the README, docs/, CONTRIBUTING.md, the dbt package's.
+DOC_PAGES = [
+    path
+    for path in (
+        README,
+        *sorted(DOCS.glob("*.md")),
+        REPO_ROOT / "CONTRIBUTING.md",
+        REPO_ROOT / "transform" / "README.md",
+    )
+    if path.exists()
+]
 HUB_REQUIRED = (
     "name",
     "namespace",
@@ -259,7 +271,7 @@ def test_sandbox_ignores_credentials_in_dotenv_and_the_shell(tmp_path: Path) -> 
     assert tap["api_url"] == pinned["TAP_TRELLO_API_URL"]
     assert tap["api_key"] == pinned["TAP_TRELLO_API_KEY"]
     assert tap["token"] == pinned["TAP_TRELLO_TOKEN"]
-    # target-postgres takes TARGET_POSTGRES_* from .env or the shell, as the README says.
+    # target-postgres takes TARGET_POSTGRES_* from .env or the shell, as docs/meltano.md says.
     target = printed("target-postgres")
     assert target["port"] == 6543
     assert target["host"] == "localhost"
@@ -346,13 +358,13 @@ def meltano_commands(text: str) -> list[list[str]]:
 
 @pytest.mark.parametrize(
     "path",
-    [README, MELTANO_YML, HUB_FILE],
-    ids=lambda path: path.name,
+    [*DOC_PAGES, MELTANO_YML, HUB_FILE],
+    ids=lambda path: path.relative_to(REPO_ROOT).as_posix(),
 )
 def test_every_meltano_command_is_a_meltano_4_4_form(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     commands = meltano_commands(text)
-    if path != HUB_FILE:
+    if path in (README, DOCS / "meltano.md", DOCS / "sharding.md", MELTANO_YML):
         assert commands
     for forbidden in (r"meltano config [\w-]+ set", r"meltano add (extractor|loader)s? "):
         assert not re.search(forbidden, text), (path.name, forbidden)

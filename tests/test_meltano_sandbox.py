@@ -1,8 +1,8 @@
 # SQL here names our own tables in a throwaway server: no injection surface.
 # ruff: noqa: S608
-"""The clone's sandbox, as the README writes it: `meltano run tap-trello target-jsonl` and
-`meltano run tap-trello target-postgres`, no `--environment`, with wrong credentials in
-`.env`.
+"""The clone's sandbox, as the README and docs/meltano.md write it: `meltano run tap-trello
+target-jsonl` and `meltano run tap-trello target-postgres`, no `--environment`, with wrong
+credentials in `.env`.
 
 The emulator runs as its CLI starts it for the sandbox (port 8765, seed 1: a small
 workspace, the same credentials). `--env-file` stands in for the project's `.env`, as

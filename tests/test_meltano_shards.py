@@ -2,7 +2,7 @@
 # ruff: noqa: S608
 """Shards: two Meltano jobs at once, each its own boards and state, into one schema.
 
-README, "Running at scale": an account too big for one token's rate limit runs one job per
+docs/sharding.md: an account too big for one token's rate limit runs one job per
 shard (`board_ids` or `organization_ids` in TAP_TRELLO_* variables), each with its own state
 id (`meltano el tap-trello target-postgres --state-id <shard>`: `el` gives every run its
 own folder under `.meltano/run/elt/`, where two `meltano run`s of one extractor would share
@@ -42,7 +42,7 @@ DATA = {"seed": 11, "boards": 4, "cards": 240, "actions": 360}
 
 # What target-postgres raises when two jobs create the same table, or insert the same new
 # row (a member on boards of both shards), in the same instant: the job fails before its
-# state is saved, and running it again is safe (README, "Running at scale").
+# state is saved, and running it again is safe (docs/sharding.md).
 COLLISIONS = ("UniqueViolation", "DuplicateTable", "DuplicateSchema", "already exists")
 
 

@@ -1,6 +1,6 @@
 """Edits that take things out of a board, each leaving the trace Trello leaves.
 
-What Trello's board feed announces and what it does not (DESIGN section 13) decides what
+What Trello's board feed announces and what it does not (docs/deletions.md) decides what
 a tap can learn from the feed and what it only learns by reading the board whole again:
 
 * in the feed: ``deleteCard``, ``removeChecklistFromCard``, ``updateCustomFieldItem`` (value
