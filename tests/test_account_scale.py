@@ -101,6 +101,7 @@ def test_resync_after_k_boards_changed_costs_what_changed(many) -> None:
         assert {row["board_id"] for row in again.records.get(stream, [])} <= set(changed)
 
 
+@pytest.mark.slow
 def test_rescan_after_hours_bounds_what_a_skip_can_miss(many) -> None:
     workspace, server, config = many
     first = run_tap(config)
@@ -116,6 +117,7 @@ def test_rescan_after_hours_bounds_what_a_skip_can_miss(many) -> None:
     assert again.records.get("actions", []) == []
 
 
+@pytest.mark.slow
 def test_an_interrupted_run_resumes_with_every_row(many) -> None:
     _workspace, server, config = many
     complete = run_tap(config)

@@ -9,6 +9,8 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
+import pytest
+
 from tap_trello.paging import MAX_EXTRA_WINDOWS
 from tap_trello.run import LOOK_AHEAD_THREADS
 from tests.helpers import REPO_ROOT, SyncResult, parse_messages, run_cli, run_tap
@@ -35,6 +37,7 @@ def record_keys(result: SyncResult) -> set[tuple[str, str]]:
     return {(stream, row["id"]) for stream, rows in result.records.items() for row in rows}
 
 
+@pytest.mark.slow
 def test_throttle_keeps_every_10s_window_under_the_setting(make_emulator) -> None:
     # The emulator enforces exactly the tap's setting: one request too many would be a 429.
     workspace, server, config = make_emulator({"rate_limit": True, "token_limit": 3}, **SMALL)
@@ -78,6 +81,7 @@ def test_429_is_retried_and_retry_after_is_honoured(make_emulator) -> None:
         assert len(too_early) <= senders
 
 
+@pytest.mark.slow
 def test_faulty_api_gives_the_same_records_and_state(make_emulator) -> None:
     _workspace, server, config = make_emulator(**PAGED)
     config = {**config, "request_timeout": 1}

@@ -6,6 +6,8 @@ import math
 from collections import Counter
 from itertools import pairwise
 
+import pytest
+
 from tap_trello.timestamps import shift_iso
 from tests.helpers import catalog_selecting, run_tap
 
@@ -55,6 +57,7 @@ def test_a_short_history_is_one_chain(make_emulator) -> None:
     assert not any("since" in e.query for e in pages)
 
 
+@pytest.mark.slow
 def test_many_cards_are_read_in_windows_too(make_emulator) -> None:
     workspace, server, config = make_emulator(
         {"latency_s": 0.02}, seed=53, boards=2, cards=20000, actions=300, bulk=False
