@@ -282,7 +282,10 @@ def test_sandbox_ignores_credentials_in_dotenv_and_the_shell(tmp_path: Path) -> 
         key: local["config"][key] for key in ("host", "port", "user", "password")
     }
     assert dbt["dbname"] == local["config"]["database"]
-    assert dbt["trello_schema"] == target["default_target_schema"] == "tap_trello"
+    # dbt follows the loader's TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA; unset, Meltano passes no
+    # schema and dbt's own default, the loader's (tap_trello), applies (test_dbt_package.py).
+    assert target["default_target_schema"] == "tap_trello"
+    assert (dbt["schema"], dbt["trello_schema"]) == (None, None)
 
 
 def test_prod_dbt_reads_the_target_postgres_variables(tmp_path: Path) -> None:

@@ -27,9 +27,10 @@ if TYPE_CHECKING:
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
-_RECORD_COUNT = re.compile(
-    r'"metric":\s*"record_count",\s*"value":\s*(\d+),\s*"tags":\s*\{\s*"stream":\s*"([^"]+)"'
-)
+# The tap's last line: "Sync done in 1.2 s: 1,392 records (actions 600, cards 400, …), …".
+_SUMMARY = re.compile(r"Sync done in [\d,.]+ s: [\d,]+ records \(([^)]*)\)")
+# One line per board read: "Board 3 of 20 read: 'Name' (<id>): 1,147 rows; …".
+_BOARD_ROWS = re.compile(r"Board \d+ of \d+ read: .* \([0-9a-f]{24}\): ([\d,]+) rows;")
 
 
 class MeltanoError(RuntimeError):
@@ -137,11 +138,19 @@ def run_meltano(
 
 
 def record_counts(output: str) -> dict[str, int]:
-    """Records per stream, from the tap's ``record_count`` metrics in meltano's output."""
+    """Records per stream, from the tap's summary line in meltano's output."""
     counts: dict[str, int] = {}
-    for match in _RECORD_COUNT.finditer(output.replace('\\"', '"')):
-        counts[match.group(2)] = counts.get(match.group(2), 0) + int(match.group(1))
+    for match in _SUMMARY.finditer(output):
+        for part in filter(None, match.group(1).split(", ")):
+            stream, count = part.rsplit(" ", 1)
+            counts[stream] = counts.get(stream, 0) + int(count.replace(",", ""))
     return counts
+
+
+def board_rows(line: str) -> int:
+    """The rows a "Board … read" line of the tap reports (0 for any other line)."""
+    match = _BOARD_ROWS.search(line)
+    return int(match.group(1).replace(",", "")) if match else 0
 
 
 def plugin_python(plugin_type: str, name: str) -> Path:

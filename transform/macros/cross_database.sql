@@ -34,6 +34,17 @@
   cast(current_timestamp at time zone 'UTC' as date)
 {%- endmacro %}
 
+{#- The current time in UTC, naive, as the models' timestamps are. -#}
+{% macro utc_now() -%}
+  {{ return(adapter.dispatch('utc_now', 'trello')()) }}
+{%- endmacro %}
+{% macro default__utc_now() -%}
+  (now() at time zone 'UTC')
+{%- endmacro %}
+{% macro duckdb__utc_now() -%}
+  cast(current_timestamp at time zone 'UTC' as timestamp)
+{%- endmacro %}
+
 {#- Seconds from one timestamp to a later one, to the millisecond. -#}
 {% macro seconds_between(start_column, end_column) -%}
   {{ return(adapter.dispatch('seconds_between', 'trello')(start_column, end_column)) }}

@@ -1,0 +1,279 @@
+"""The dbt package (transform/) as a package: its version, its layout, and its Meltano wiring.
+
+- Version: ``dbt_project.yml``'s ``version`` is the release's. transform/README.md pins the
+  tag ``v<version>``, and no release tag of the repository carries another version (the
+  check is also run on a throwaway repository with a wrong tag, so it can fail).
+- Layout: each layer's YAML beside its models and named after it, every source table and
+  model described, the sources' loader and freshness, the doc blocks used, the analyses
+  listed.
+- Wiring: what meltano.yml resolves for dbt-postgres and dbt-duckdb's ``trello_schema`` and
+  ``schema`` in ``sandbox`` and ``prod``, with the loader's variable set (shell or .env),
+  unset, and overridden. tests/test_analytics.py builds through Meltano on each path.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from typing import TYPE_CHECKING, Any
+
+import pytest
+import yaml
+
+from tests.helpers import REPO_ROOT
+from tests.meltano_support import meltano_env, run_meltano
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+TRANSFORM = REPO_ROOT / "transform"
+PACKAGE_README = TRANSFORM / "README.md"
+MODELS = TRANSFORM / "models"
+ANALYSES = TRANSFORM / "analyses"
+DOC_BLOCKS = REPO_ROOT / "transform/models/docs.md"
+REPOSITORY_URL = "https://github.com/tap-trello/tap-trello.git"
+RELEASE_TAG = re.compile(r"v\d+\.\d+\.\d+")
+
+
+def load_yaml(path: Path) -> Any:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def package_version(project_dir: Path = TRANSFORM) -> str:
+    """The ``version`` of a dbt_project.yml."""
+    return str(load_yaml(project_dir / "dbt_project.yml")["version"])
+
+
+def readme_package_entry() -> dict[str, Any]:
+    """The packages.yml entry transform/README.md tells users to write."""
+    blocks = re.findall(r"```yaml\n(.*?)```", PACKAGE_README.read_text(encoding="utf-8"), re.DOTALL)
+    entries = [
+        entry
+        for block in blocks
+        for entry in (yaml.safe_load(block) or {}).get("packages", [])
+        if "git" in entry
+    ]
+    assert len(entries) == 1, entries
+    return dict(entries[0])
+
+
+def as_version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("."))
+
+
+# -- the version -------------------------------------------------------------------------
+def test_the_readme_pins_the_packages_own_version() -> None:
+    version = package_version()
+    assert re.fullmatch(r"\d+\.\d+\.\d+", version), version
+    assert readme_package_entry() == {
+        "git": REPOSITORY_URL,
+        "revision": f"v{version}",
+        "subdirectory": "transform",
+    }
+    # Any other page that shows a pin shows the same one.
+    pages = [REPO_ROOT / "README.md", REPO_ROOT / "CONTRIBUTING.md", *REPO_ROOT.glob("docs/*.md")]
+    for page in [PACKAGE_README, *pages]:
+        if page.exists():
+            pins = re.findall(r"revision:\s*(\S+)", page.read_text(encoding="utf-8"))
+            assert set(pins) <= {f"v{version}"}, (page.name, pins)
+
+
+def git(repo: Path, *args: str) -> str:
+    result = subprocess.run(
+        ["git", "-C", str(repo), "-c", "user.name=test", "-c", "user.email=test@example.invalid",
+         "-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false", *args],
+        capture_output=True, text=True, check=True, timeout=60,
+    )  # fmt: skip
+    return result.stdout
+
+
+def release_tag_problems(repo: Path, version: str) -> list[str]:
+    """Release tags whose dbt_project.yml says another version, or newer than ``version``."""
+    problems = []
+    for tag in git(repo, "tag", "--list", "v*").split():
+        if not RELEASE_TAG.fullmatch(tag):
+            continue
+        if as_version(tag[1:]) > as_version(version):
+            problems.append(f"{tag} is newer than the package's version {version}")
+        shown = subprocess.run(
+            ["git", "-C", str(repo), "show", f"{tag}:transform/dbt_project.yml"],
+            capture_output=True, text=True, check=False, timeout=60,
+        )  # fmt: skip
+        if shown.returncode == 0:  # tags from before the package have no file
+            tagged = str(yaml.safe_load(shown.stdout)["version"])
+            if tagged != tag[1:]:
+                problems.append(f"{tag} carries the package at version {tagged}")
+    return problems
+
+
+def test_no_release_tag_carries_another_version() -> None:
+    if shutil.which("git") is None or not (REPO_ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    assert release_tag_problems(REPO_ROOT, package_version()) == []
+
+
+def test_the_tag_check_finds_a_wrong_tag(tmp_path: Path) -> None:
+    (tmp_path / "transform").mkdir()
+    project = tmp_path / "transform" / "dbt_project.yml"
+
+    def release(version: str, tag: str) -> None:
+        project.write_text(f"name: trello\nversion: '{version}'\n", encoding="utf-8")
+        git(tmp_path, "add", "-A")
+        git(tmp_path, "commit", "-q", "--allow-empty", "-m", tag)
+        git(tmp_path, "tag", tag)
+
+    git(tmp_path, "init", "-q")
+    release("0.1.0", "v0.1.0")
+    assert release_tag_problems(tmp_path, "0.1.0") == []
+    release("0.1.0", "v0.2.0")  # tagged without the bump
+    assert release_tag_problems(tmp_path, "0.1.0") == [
+        "v0.2.0 is newer than the package's version 0.1.0",
+        "v0.2.0 carries the package at version 0.1.0",
+    ]
+
+
+# -- the layout --------------------------------------------------------------------------
+def yaml_entries(path: Path, kind: str) -> list[dict[str, Any]]:
+    return list((load_yaml(path) or {}).get(kind) or [])
+
+
+def test_each_layer_documents_its_models_beside_them() -> None:
+    layers = sorted(path.parent for path in MODELS.rglob("*.sql"))
+    assert {layer.name for layer in layers} == {"staging", "intermediate", "marts"}
+    for layer in set(layers):
+        sql = {path.stem for path in layer.glob("*.sql")}
+        yml = {path.name for path in layer.glob("*.yml")}
+        expected = {f"{layer.name}.yml"} | (
+            {"src_trello.yml"} if layer.name == "staging" else set()
+        )
+        assert yml == expected, layer
+        documented = yaml_entries(layer / f"{layer.name}.yml", "models")
+        assert {model["name"] for model in documented} == sql, layer
+        for model in documented:
+            assert model.get("description", "").strip(), model["name"]
+    # no model is documented anywhere else
+    for path in [*TRANSFORM.glob("*/*.yml"), *TRANSFORM.glob("tests/**/*.yml")]:
+        if path.parent not in (*layers, TRANSFORM / "profiles"):
+            assert not yaml_entries(path, "models"), path
+    assert set(MODELS.glob("*.md")) == {DOC_BLOCKS}
+
+
+def test_the_sources_are_described_with_their_loader_and_freshness() -> None:
+    (source,) = yaml_entries(MODELS / "staging" / "src_trello.yml", "sources")
+    assert source["loader"] == "tap-trello"
+    assert source["config"]["loaded_at_field"] == "_sdc_batched_at"
+    assert source["description"].strip()
+    read = set()
+    for path in MODELS.rglob("*.sql"):
+        read |= set(re.findall(r"source\('trello', '(\w+)'\)", path.read_text(encoding="utf-8")))
+    for path in (TRANSFORM / "macros").glob("*.sql"):
+        read |= set(re.findall(r"source\('trello', '(\w+)'\)", path.read_text(encoding="utf-8")))
+    tables = {table["name"]: table for table in source["tables"]}
+    assert set(tables) == read
+    for name, table in tables.items():
+        assert table["description"].strip(), name
+        columns = {column["name"]: column for column in table["columns"]}
+        assert "id" in columns, name
+        for column in ("id", "_sdc_deleted_at", "_sdc_batched_at"):
+            assert columns[column]["description"].strip(), (name, column)
+    # a day without a new boards row is a warning; quiet tables are no alarm
+    fresh = {name: t["config"]["freshness"] for name, t in tables.items() if "config" in t}
+    assert fresh == {"boards": {"warn_after": {"count": 24, "period": "hour"}}}
+
+
+def test_the_doc_blocks_hold_the_rules_and_are_shown() -> None:
+    docs = DOC_BLOCKS.read_text(encoding="utf-8")
+    blocks = dict(re.findall(r"{% docs (\w+) %}(.*?){% enddocs %}", docs, re.DOTALL))
+    assert "createCard" in blocks["trello_stays"]
+    assert "moveCardFromBoard" in blocks["trello_stays"]
+    assert "day before it ends" in blocks["trello_daily_counts"]
+    used = "".join(path.read_text(encoding="utf-8") for path in MODELS.rglob("*.yml"))
+    for name in blocks:
+        if name != "__trello__":  # the package's page in the docs site
+            assert f"doc('{name}')" in used, name
+    marts = {m["name"]: m for m in yaml_entries(MODELS / "marts" / "marts.yml", "models")}
+    assert "doc('trello_stays')" in marts["trello__card_list_periods"]["description"]
+
+
+def test_the_analyses_are_listed_and_use_the_marts() -> None:
+    names = {path.stem for path in ANALYSES.glob("*.sql")}
+    assert len(names) >= 5
+    assert {a["name"] for a in yaml_entries(ANALYSES / "analyses.yml", "analyses")} == names
+    readme = PACKAGE_README.read_text(encoding="utf-8")
+    for name in names:
+        assert f"`{name}`" in readme, name
+        sql = (ANALYSES / f"{name}.sql").read_text(encoding="utf-8")
+        assert "ref('trello__" in sql, name
+        assert "tap_trello" not in sql, name  # schemas come from ref()
+    assert load_yaml(TRANSFORM / "dbt_project.yml")["analysis-paths"] == ["analyses"]
+
+
+# -- the Meltano wiring ------------------------------------------------------------------
+LOADER_DEFAULT = "tap_trello"
+
+
+def test_unset_the_defaults_agree_with_the_loaders() -> None:
+    """With the loader's variable unset Meltano passes no schema: dbt's defaults apply."""
+    project = load_yaml(REPO_ROOT / "meltano.yml")
+    plugins = {p["name"]: p for kind in ("loaders", "utilities") for p in project["plugins"][kind]}
+    sources = (MODELS / "staging" / "src_trello.yml").read_text(encoding="utf-8")
+    assert f"env_var('DBT_TRELLO_SCHEMA', '{LOADER_DEFAULT}')" in sources
+    for target, utility in (("target-postgres", "dbt-postgres"), ("target-duckdb", "dbt-duckdb")):
+        loader = {s["name"]: s for s in plugins[target]["settings"]}
+        assert loader["default_target_schema"]["value"] == LOADER_DEFAULT
+        settings = {s["name"]: s for s in plugins[utility]["settings"]}
+        variable = f"${target.upper().replace('-', '_')}_DEFAULT_TARGET_SCHEMA"
+        assert settings["schema"]["value"] == variable
+        assert settings["trello_schema"]["value"] == variable
+        assert settings["trello_schema"]["env"] == "DBT_TRELLO_SCHEMA"
+        adapter = utility.removeprefix("dbt-")
+        profile = (TRANSFORM / "profiles" / adapter / "profiles.yml").read_text(encoding="utf-8")
+        assert f"env_var('DBT_{adapter.upper()}_SCHEMA', '{LOADER_DEFAULT}')" in profile
+
+
+def resolved(utility: str, *options: str, env: dict[str, str]) -> dict[str, Any]:
+    output = run_meltano(*options, "config", "--unsafe", "print", utility, env=env)
+    config: dict[str, Any] = json.loads(output[output.index("{") : output.rindex("}") + 1])
+    return {key: config[key] for key in ("schema", "trello_schema")}
+
+
+@pytest.mark.parametrize("utility", ["dbt-postgres", "dbt-duckdb"])
+def test_unset_dbt_gets_no_schema_from_meltano(utility: str, tmp_path: Path) -> None:
+    env = meltano_env(database=tmp_path / "meltano.db")
+    assert resolved(utility, "--environment=sandbox", env=env) == {
+        "schema": None,
+        "trello_schema": None,
+    }
+
+
+def test_dbt_follows_the_loaders_variable(tmp_path: Path) -> None:
+    env = meltano_env(database=tmp_path / "meltano.db")
+    env["TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA"] = "trello"
+    env["TARGET_DUCKDB_DEFAULT_TARGET_SCHEMA"] = "trello_duck"
+    assert resolved("dbt-postgres", "--environment=prod", env=env) == {
+        "schema": "trello",
+        "trello_schema": "trello",
+    }
+    assert resolved("dbt-duckdb", "--environment=prod", env=env) == {
+        "schema": "trello_duck",
+        "trello_schema": "trello_duck",
+    }
+    # The README's override names another schema for the raw tables, whatever the loader's.
+    env["DBT_POSTGRES_TRELLO_SCHEMA"] = "raw"
+    assert resolved("dbt-postgres", "--environment=prod", env=env) == {
+        "schema": "trello",
+        "trello_schema": "raw",
+    }
+
+
+def test_dbt_follows_the_loaders_variable_from_dotenv(tmp_path: Path) -> None:
+    dotenv = tmp_path / "project.env"
+    dotenv.write_text("TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA=from_dotenv\n", encoding="utf-8")
+    env = meltano_env(database=tmp_path / "meltano.db")
+    options = ("--env-file", str(dotenv), "--environment=sandbox")
+    assert resolved("dbt-postgres", *options, env=env) == {
+        "schema": "from_dotenv",
+        "trello_schema": "from_dotenv",
+    }
