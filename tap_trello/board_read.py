@@ -23,28 +23,67 @@ import typing as t
 
 import msgspec
 
-from tap_trello.client import TrelloError, decode_items
+from tap_trello.answers import decode_items
+from tap_trello.errors import TrelloError
 from tap_trello.spool import RowSpool
 
 if t.TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator, Sequence
     from concurrent.futures import Future
 
     from singer_sdk.helpers.types import Context
 
-    from tap_trello.client import TrelloStream
-    from tap_trello.run import SyncRun
-    from tap_trello.streams.base import DerivedStream, NewestFirstStream
-
 Row: t.TypeAlias = dict[str, t.Any]
 _RAW_LIST = msgspec.json.Decoder(list[msgspec.Raw])
+
+
+# What the read needs of the run and of the streams, and nothing more: it depends on
+# neither module (they build on it).
+class NestedCaller(t.Protocol):
+    """Makes a board's nested call, as the stream that asks (which words its failures)."""
+
+    def fetch_board(
+        self, stream: t.Any, board_id: str, fields: str, context: Context | None
+    ) -> dict[str, msgspec.Raw]:
+        """The board's nested call's answer, its values raw."""
+
+
+class FoundInside(t.Protocol):
+    """A stream whose rows are found inside another stream's rows."""
+
+    @property
+    def name(self) -> str:
+        """The stream's name."""
+
+    def derive(self, source_row: Row) -> Iterable[Row]:
+        """Its rows inside one row of the source."""
+
+
+class PagedList(t.Protocol):
+    """A list Trello pages (cards, actions), nested in the board's call when it fits."""
+
+    @property
+    def name(self) -> str:
+        """The stream's name."""
+
+    def nested_rows(self, context: Context) -> Iterable[Row] | None:
+        """The rows as the nested call brought them whole (None: page them)."""
+
+    def derived_streams(self, board_id: str) -> Sequence[FoundInside]:
+        """The selected streams found inside its rows."""
+
+    def page_observer(self, context: Context) -> Callable[[Row], None] | None:
+        """What else sees every row (None: nothing)."""
+
+    def request_records(self, context: Context | None) -> Iterable[Row]:
+        """Every row, paged."""
 
 
 class BoardRead:
     """One board's read, shared by its streams."""
 
     def __init__(
-        self, run: SyncRun, board_id: str, early: Future[dict[str, msgspec.Raw]] | None = None
+        self, run: NestedCaller, board_id: str, early: Future[dict[str, msgspec.Raw]] | None = None
     ) -> None:
         """Read ``board_id`` for ``run``; ``early``: its nested call, already on its way."""
         self.run = run
@@ -63,7 +102,7 @@ class BoardRead:
         """The board's nested call was answered already (``board_ids``: the board itself)."""
         self._details = details
 
-    def details(self, stream: TrelloStream) -> dict[str, msgspec.Raw]:
+    def details(self, stream: object) -> dict[str, msgspec.Raw]:
         """The board's nested call's answer, its values raw: one request for all streams.
 
         Kept as JSON bytes (a small board's answer holds up to 1000 actions, and the
@@ -77,7 +116,7 @@ class BoardRead:
                 self.know(self.run.fetch_board(stream, self.board_id, "id", self.context))
         return t.cast("dict[str, msgspec.Raw]", self._details)
 
-    def part(self, stream: TrelloStream, key: str) -> list[msgspec.Raw] | None:
+    def part(self, stream: object, key: str) -> list[msgspec.Raw] | None:
         """The raw items under ``key`` of the nested call's answer (None: not asked)."""
         raw = self.details(stream).get(key)
         if raw is None:
@@ -92,11 +131,11 @@ class BoardRead:
             )
             raise TrelloError(msg) from exc
 
-    def objects(self, stream: TrelloStream, key: str) -> list[Row]:
+    def objects(self, stream: object, key: str) -> list[Row]:
         """The objects under ``key`` of the nested call's answer."""
         return list(decode_items(self.part(stream, key) or []))
 
-    def list_rows(self, source: NewestFirstStream) -> Iterator[Row]:
+    def list_rows(self, source: PagedList) -> Iterator[Row]:
         """A paged list's rows, nested or paged, handing each to the streams inside it."""
         context = self.context
         # First the nested call: whether Trello refused the cards there decides where the
@@ -117,7 +156,7 @@ class BoardRead:
             yield row
         self._read.add(source.name)
 
-    def derived_rows(self, stream: DerivedStream, source: NewestFirstStream) -> Iterable[Row]:
+    def derived_rows(self, stream: FoundInside, source: PagedList) -> Iterable[Row]:
         """The rows found for ``stream`` in its source (read now if it was not)."""
         if stream.name not in self._derived and source.name not in self._read:
             for _ in self.list_rows(source):

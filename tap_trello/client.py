@@ -5,19 +5,23 @@ from __future__ import annotations
 import logging
 import random
 import typing as t
+from datetime import datetime, timezone
 from http import HTTPStatus
 from urllib.parse import urlparse
 
 import msgspec
+from singer_sdk import singerlib as singer
 from singer_sdk.authenticators import APIKeyAuthenticator
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.streams import RESTStream
 from typing_extensions import override
 
+from tap_trello.answers import VALUE, decode_items, keep_payload, payload
+from tap_trello.conform import Conformer
+from tap_trello.errors import AnswerTooLargeError, TrelloError
 from tap_trello.logs import REPEATED_LINES
 from tap_trello.output import IndexedStateManager, SingerOutput
-from tap_trello.paging import AnswerTooLargeError
 from tap_trello.schemas import SCHEMAS
 from tap_trello.throttle import retry_after_seconds
 
@@ -32,34 +36,12 @@ if t.TYPE_CHECKING:
     from singer_sdk.streams._state import StreamStateManager
 
     from tap_trello.run import SyncRun
+    from tap_trello.settings import Settings
 
-DEFAULT_API_URL = "https://api.trello.com/1"
 MAX_RETRY_WAIT_S = 60.0
-
-_PAYLOAD_ATTR = "_trello_payload"
-
-# A list answer is checked whole but kept as raw items, decoded one by one as they are
-# used: a page never exists twice in memory, and items nobody wants are never built.
-# An object answer keeps its values raw too: a board's nested call carries whole lists.
-_BODY = msgspec.json.Decoder(t.Union[list[msgspec.Raw], dict[str, msgspec.Raw]])  # noqa: UP007
-_ITEM = msgspec.json.Decoder(dict[str, t.Any])
-_VALUE = msgspec.json.Decoder()
-
-
-class _IdOnly(msgspec.Struct):
-    id: str
-
 
 #: What Trello's 403 says when an answer would be too large (not a permission).
 TOO_LARGE_ANSWERS = ("too many checklists", "api_too_many_cards_requested")
-
-
-class TrelloError(Exception):
-    """A failure the user can act on; its message is one self-explanatory line."""
-
-
-class BoardUnavailableError(TrelloError):
-    """A board vanished or became invisible to the token while the sync ran."""
 
 
 def oauth_header(api_key: str, token: str) -> str:
@@ -67,33 +49,9 @@ def oauth_header(api_key: str, token: str) -> str:
     return f'OAuth oauth_consumer_key="{api_key}", oauth_token="{token}"'
 
 
-def payload(response: requests.Response) -> t.Any:
-    """The JSON body of a validated response: a dict, or a list of raw items."""
-    return getattr(response, _PAYLOAD_ATTR)
-
-
-def decode_items(
-    items: Iterable[msgspec.Raw], keep_id: Callable[[str], bool] | None = None
-) -> Iterator[dict[str, t.Any]]:
-    """The items of a list answer, only those whose id ``keep_id`` accepts if given.
-
-    Every Trello object has an id: an item without one is an answer this tap cannot use.
-    """
-    try:
-        for item in items:
-            if keep_id is None or keep_id(msgspec.json.decode(item, type=_IdOnly).id):
-                row = _ITEM.decode(item)
-                if not isinstance(row.get("id"), str):
-                    msg = "Trello answered a list item without an id"
-                    raise TrelloError(msg)
-                yield row
-    except msgspec.ValidationError as exc:
-        msg = f"Trello answered a list whose items are not Trello objects ({exc})"
-        raise TrelloError(msg) from exc
-
-
 class _HasRun(t.Protocol):
     run: SyncRun
+    settings: Settings
 
 
 class TrelloStream(RESTStream[t.Any]):
@@ -104,8 +62,13 @@ class TrelloStream(RESTStream[t.Any]):
     #: Set once a stream has said that Trello sent fields its schema lacks.
     _warned_unknown_fields = False
     #: Trello already sends JSON types, and conforming every value was a third of the
-    #: tap's CPU: :meth:`known_fields` drops top-level fields the schema lacks instead.
+    #: tap's CPU: :meth:`known_fields` drops top-level fields the schema lacks instead,
+    #: and conform.py checks each record cheaply, fixing only the rare odd value.
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
+    #: Whether records are made to fit the SCHEMA sent; off, the SDK's own path as
+    #: before conform.py (only for the benchmark that measures its cost).
+    conform_records: t.ClassVar[bool] = True
+    _conformer: Conformer | None = None
     #: Set once the stream's SCHEMA message is out: one per run, not one per board.
     _schema_written = False
     #: Set while the run's last word on a top-level stream is written: never skipped.
@@ -119,6 +82,8 @@ class TrelloStream(RESTStream[t.Any]):
         self.logger.addFilter(REPEATED_LINES)
         #: What the run shares: session, spools, the nested board call, ``start_date``.
         self.run: SyncRun = t.cast("_HasRun", tap).run
+        #: The settings, read once by the tap.
+        self.settings: Settings = t.cast("_HasRun", tap).settings
 
     @property
     @override
@@ -155,6 +120,31 @@ class TrelloStream(RESTStream[t.Any]):
             output.flush()
 
     @override
+    def _generate_record_messages(
+        self, record: dict[str, t.Any]
+    ) -> Generator[singer.RecordMessage, None, None]:
+        # A value of a type the SCHEMA does not allow would fail the target's whole load:
+        # made to fit here, before any stream map sees the record (conform.py). This is
+        # the SDK's own method but for its walk for deselected properties, which cost
+        # more than the conformer and which the conformer does from compiled paths.
+        if not self.conform_records:
+            yield from super()._generate_record_messages(record)
+            return
+        if self._conformer is None:
+            self._conformer = Conformer(self.name, self.effective_schema, self.logger, self.mask)
+        if self._conformer(record) is None:
+            return  # no usable id: no target could key it (said once)
+        for stream_map in self.stream_maps:
+            mapped = stream_map.transform(record)
+            if mapped is not None:
+                yield singer.RecordMessage(
+                    stream=stream_map.stream_alias,
+                    record=mapped,
+                    version=self._stream_version,
+                    time_extracted=datetime.now(timezone.utc),
+                )
+
+    @override
     def finalize_state_progress_markers(self, state: dict[str, t.Any] | None = None) -> None:
         top_level = self.parent_stream_type is None
         self._final_state = top_level
@@ -164,7 +154,7 @@ class TrelloStream(RESTStream[t.Any]):
             self._final_state = False
         # A top-level stream is finalized once it and every stream below it synced
         # without failing: only then may they say what is gone (mirror.py).
-        if top_level and not state and self.config.get("emit_activate_version_messages", True):
+        if top_level and not state and self.settings.emit_activate_version_messages:
             for name, version in self.activation_versions().items():
                 if self.run.streams[name].selected:
                     self.run.streams[name].activate_version(version)
@@ -203,14 +193,14 @@ class TrelloStream(RESTStream[t.Any]):
     @property
     @override
     def url_base(self) -> str:
-        return str(self.config.get("api_url") or DEFAULT_API_URL).rstrip("/")
+        return self.settings.api_url.rstrip("/")
 
     @property
     @override
     def authenticator(self) -> APIKeyAuthenticator:
         return APIKeyAuthenticator(
             key="Authorization",
-            value=oauth_header(self.config["api_key"], self.config["token"]),
+            value=oauth_header(self.settings.api_key, self.settings.token),
             location="header",
         )
 
@@ -223,12 +213,12 @@ class TrelloStream(RESTStream[t.Any]):
     @property
     @override
     def timeout(self) -> int:
-        return int(self.config.get("request_timeout", 60))
+        return self.settings.request_timeout
 
     @property
     def include_closed(self) -> bool:
         """Whether archived boards, lists and cards are extracted too."""
-        return bool(self.config.get("include_closed", True))
+        return self.settings.include_closed
 
     #: A list Trello pages (cards, actions): its first rows may come in the nested call.
     is_paged_list: t.ClassVar[bool] = False
@@ -256,7 +246,7 @@ class TrelloStream(RESTStream[t.Any]):
 
     @override
     def backoff_max_tries(self) -> int:
-        return int(self.config.get("max_retries", 5)) + 1
+        return self.settings.max_retries + 1
 
     @override
     def backoff_jitter(self, value: float) -> float:
@@ -298,7 +288,7 @@ class TrelloStream(RESTStream[t.Any]):
         if status >= HTTPStatus.BAD_REQUEST:
             raise self.client_error(response)
         try:
-            setattr(response, _PAYLOAD_ATTR, _BODY.decode(response.content))
+            keep_payload(response)
         except msgspec.DecodeError as exc:
             path = urlparse(response.url).path
             kind = response.headers.get("Content-Type", "no content type")
@@ -355,7 +345,7 @@ class TrelloStream(RESTStream[t.Any]):
         body = payload(self.fetch_response(path, params, context))
         if isinstance(body, list):
             return list(decode_items(body))
-        return {key: _VALUE.decode(value) for key, value in body.items()}
+        return {key: VALUE.decode(value) for key, value in body.items()}
 
     def fetch_object(
         self, path: str, params: dict[str, t.Any], context: Context | None

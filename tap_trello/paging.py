@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from singer_sdk.pagination import BaseAPIPaginator
 from typing_extensions import override
 
+from tap_trello.errors import AnswerTooLargeError
 from tap_trello.timestamps import id_second, parse_iso, second_to_iso
 
 if t.TYPE_CHECKING:
@@ -162,10 +163,6 @@ class NewestFirstPaginator(BaseAPIPaginator[str | None]):
 FetchPage: t.TypeAlias = "Callable[[dict[str, t.Any]], Future[list[dict[str, t.Any]]]]"
 #: Every row of one group that a full page could not split, fetched another way.
 SplitGroup: t.TypeAlias = "Callable[[GroupKey], Iterable[dict[str, t.Any]]]"
-
-
-class AnswerTooLargeError(Exception):
-    """Trello refused a page as too large (its nested objects): ask for fewer rows."""
 
 
 class PageSize:

@@ -2,7 +2,7 @@
 
 Trello's rate limit is per token, a board's read serves all its streams, and the next
 boards are read early: all of that belongs to the run, not to any one stream. Streams
-reach it through ``TrelloStream.run``.
+reach it through ``BoardStream.run``.
 """
 
 from __future__ import annotations
@@ -14,18 +14,52 @@ from dataclasses import dataclass, field
 
 from tap_trello.board_read import BoardRead
 from tap_trello.board_scans import run_version
+from tap_trello.errors import AnswerTooLargeError
 from tap_trello.mirror import Feeds
-from tap_trello.paging import AnswerTooLargeError
 from tap_trello.progress import Progress
 from tap_trello.throttle import RequestThrottle, ThrottledSession
 
 if t.TYPE_CHECKING:
+    import logging
     from collections.abc import Mapping, Sequence
 
     import msgspec
     from singer_sdk.helpers.types import Context
 
-    from tap_trello.client import TrelloStream
+
+class BoardStream(t.Protocol):
+    """What the run needs of a stream; the run depends on no stream module.
+
+    A stream says what it adds to a board's nested call, and makes that call as itself
+    (it words its failures).
+    """
+
+    @property
+    def name(self) -> str:
+        """The stream's name."""
+
+    @property
+    def selected(self) -> bool:
+        """Whether the catalog selects it."""
+
+    @property
+    def is_paged_list(self) -> bool:
+        """A list Trello pages (cards, actions)."""
+
+    @property
+    def logger(self) -> logging.Logger:
+        """Its logger."""
+
+    def nested_board_params(self, board_id: str) -> dict[str, str]:
+        """What it adds to the board's nested call."""
+
+    def fetch_object(
+        self, path: str, params: dict[str, t.Any], context: Context | None
+    ) -> dict[str, msgspec.Raw]:
+        """GET an object whose values are left raw."""
+
+    def activate_version(self, version: int) -> None:
+        """Tell the target that its rows below ``version`` are gone."""
 
 
 #: Boards whose first requests are sent while an earlier board is emitted, and the
@@ -42,7 +76,7 @@ class SyncRun:
     #: ``start_date`` in Trello's timestamp format, or None for all history.
     start_date: str | None
     #: The tap's streams by name, set once they are discovered.
-    streams: Mapping[str, TrelloStream] = field(default_factory=dict)
+    streams: Mapping[str, BoardStream] = field(default_factory=dict)
     #: Boards that vanished while their streams ran: not complete, not marked scanned.
     unavailable_boards: set[str] = field(default_factory=set)
     #: The version every record of the run carries (above every version already marked).
@@ -139,7 +173,7 @@ class SyncRun:
             self._board = BoardRead(self, board_id, self._early.pop(board_id, None))
         return self._board
 
-    def nested_lists(self, stream: TrelloStream, context: Context) -> list[dict[str, t.Any]] | None:
+    def nested_lists(self, stream: BoardStream, context: Context) -> list[dict[str, t.Any]] | None:
         """Every list of the board, if the board's nested call (made anyway) asks for them."""
         if self.nested_call_params(context["board_id"]).get("lists") != "all":
             return None
@@ -147,7 +181,7 @@ class SyncRun:
 
     def fetch_board(
         self,
-        stream: TrelloStream,
+        stream: BoardStream,
         board_id: str,
         fields: str,
         context: Context | None,

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta, timezone
 
 from tap_trello.board_scans import STATE_KEY
 from tap_trello.catalog_check import json_kind
-from tap_trello.settings import SettingsError
+from tap_trello.errors import SettingsError
 from tap_trello.timestamps import iso_ms
 
 if t.TYPE_CHECKING:

@@ -9,26 +9,18 @@ from __future__ import annotations
 
 import difflib
 import ipaddress
-import json
 import logging
 import typing as t
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timezone
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pendulum
 from jsonschema import Draft7Validator
 from singer_sdk import typing as th
 
-from tap_trello.catalog_check import catalog_problem
-from tap_trello.client import DEFAULT_API_URL, TrelloError
-
-#: The options whose value is a JSON file the SDK reads.
-FILE_OPTIONS = ("--config", "--state", "--catalog")
-
-
-class SettingsError(TrelloError):
-    """The settings or input files are wrong: nothing was requested."""
+#: Trello's API, unless ``api_url`` points elsewhere (the emulator).
+DEFAULT_API_URL = "https://api.trello.com/1"
 
 
 CONFIG_SCHEMA = th.PropertiesList(
@@ -138,6 +130,46 @@ CONFIG_SCHEMA = th.PropertiesList(
 ).to_dict()
 
 
+@dataclass(frozen=True)
+class Settings:
+    """The settings as the tap uses them, read once; every default is the config schema's."""
+
+    api_key: str
+    token: str
+    api_url: str
+    start_date: str | None
+    board_ids: tuple[str, ...]
+    organization_ids: tuple[str, ...]
+    include_closed: bool
+    #: Trello action types to extract; empty: all.
+    action_types: tuple[str, ...]
+    rescan_after_hours: float
+    emit_activate_version_messages: bool
+    max_requests_per_10s: int
+    request_timeout: int
+    max_retries: int
+
+    @classmethod
+    def read(cls, config: t.Mapping[str, t.Any]) -> Settings:
+        """The settings of ``config`` (checked before: :func:`check_settings`)."""
+        values: dict[str, t.Any] = {}
+        for setting in fields(cls):
+            value = config.get(setting.name)
+            if value is None or value == "":
+                value = CONFIG_SCHEMA["properties"][setting.name].get("default")
+            if setting.type.startswith("tuple"):
+                value = tuple(value or ())
+            elif setting.type == "str":
+                value = str(value or "")
+            values[setting.name] = value
+        return cls(**values)
+
+    @property
+    def filtered(self) -> bool:
+        """Whether the run reads only some boards (``board_ids`` or ``organization_ids``)."""
+        return bool(self.board_ids or self.organization_ids)
+
+
 def check_settings(config: t.Mapping[str, t.Any]) -> list[str]:
     """What JSON schema validation leaves unchecked (``format``, empty strings)."""
     errors = [
@@ -157,19 +189,20 @@ def check_settings(config: t.Mapping[str, t.Any]) -> list[str]:
             f"api_url {config.get('api_url')!r} is plain http: use https (plain http is "
             "accepted only on the loopback, e.g. the emulator)"
         )
-    if _number(config, "max_requests_per_10s", 90) < 1:
+    if _number(config, "max_requests_per_10s") < 1:
         errors.append("max_requests_per_10s must be at least 1")
-    if _number(config, "request_timeout", 60) < 1:
+    if _number(config, "request_timeout") < 1:
         errors.append("request_timeout must be at least 1 (seconds)")
-    if _number(config, "max_retries", 5) < 0:
+    if _number(config, "max_retries") < 0:
         errors.append("max_retries must be 0 (no retry) or more")
-    if _number(config, "rescan_after_hours", 24) < 0:
+    if _number(config, "rescan_after_hours") < 0:
         errors.append("rescan_after_hours must be 0 (every board every run) or more")
     return errors
 
 
-def _number(config: t.Mapping[str, t.Any], name: str, default: float) -> float:
+def _number(config: t.Mapping[str, t.Any], name: str) -> float:
     """A numeric setting, or its default when of another type (the schema check says so)."""
+    default: float = CONFIG_SCHEMA["properties"][name]["default"]
     value = config.get(name, default)
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else default
 
@@ -218,43 +251,6 @@ def unknown_settings(config: t.Mapping[str, t.Any], schema: dict[str, t.Any]) ->
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         warnings.append(f"Unknown setting {name!r} is ignored{hint}")
     return warnings
-
-
-def check_input_files(argv: list[str]) -> None:
-    """Stop with one line when a file named by --config, --state or --catalog is unusable."""
-    for option, path in _file_arguments(argv):
-        if path == "ENV":  # the SDK's "settings from the environment"
-            continue
-        file = Path(path)
-        if not file.is_file():
-            msg = f"{option} file {path!r} does not exist"
-            raise SettingsError(msg)
-        try:
-            text = file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            msg = f"{option} file {path!r} cannot be read: {getattr(exc, 'strerror', exc)}"
-            raise SettingsError(msg) from exc
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError as exc:
-            msg = f"{option} file {path!r} is not valid JSON: {exc.msg} at line {exc.lineno}"
-            raise SettingsError(msg) from exc
-        if not isinstance(value, dict):
-            msg = f"{option} file {path!r} holds {type(value).__name__}, not a JSON object"
-            raise SettingsError(msg)
-        if option == "--catalog" and (problem := catalog_problem(value)):
-            msg = f"{option} file {path!r}: {problem}"
-            raise SettingsError(msg)
-
-
-def _file_arguments(argv: list[str]) -> t.Iterator[tuple[str, str]]:
-    for i, argument in enumerate(argv):
-        option, equals, value = argument.partition("=")
-        if option in FILE_OPTIONS:
-            if equals:
-                yield option, value
-            elif i + 1 < len(argv):
-                yield option, argv[i + 1]
 
 
 def quiet_selection_logs() -> None:

@@ -20,16 +20,15 @@ from singer_sdk.exceptions import (
 from typing_extensions import override
 
 from tap_trello.catalog_check import unknown_selected
-from tap_trello.client import TrelloError
+from tap_trello.errors import AnswerTooLargeError, SettingsError, TrelloError
+from tap_trello.input_files import check_input_files
 from tap_trello.logs import REPEATED_LINES, quiet_sdk_detail
 from tap_trello.output import SingerOutput
-from tap_trello.paging import AnswerTooLargeError
 from tap_trello.run import SyncRun, stop_runs
 from tap_trello.saved_state import normalized_state
 from tap_trello.settings import (
     CONFIG_SCHEMA,
-    SettingsError,
-    check_input_files,
+    Settings,
     check_settings,
     parse_start_date,
     quiet_selection_logs,
@@ -84,13 +83,18 @@ class TapTrello(Tap):
         super().load_state(normalized_state(state, {stream.name for stream in STREAM_TYPES}))
 
     @cached_property
+    def settings(self) -> Settings:
+        """The settings, read once, defaults from the config schema."""
+        return Settings.read(self.config)
+
+    @cached_property
     def run(self) -> SyncRun:
         """What this run's streams share: session, spools, nested board call, start date."""
         # A malformed start_date is reported by the settings check before any sync.
-        start_date = parse_start_date(self.config.get("start_date") or "")
+        start_date = parse_start_date(self.settings.start_date or "")
         return SyncRun(
-            max_requests_per_10s=int(self.config.get("max_requests_per_10s", 90)),
-            start_date=iso_ms(start_date) if start_date and self.config.get("start_date") else None,
+            max_requests_per_10s=self.settings.max_requests_per_10s,
+            start_date=iso_ms(start_date) if start_date and self.settings.start_date else None,
         )
 
 

@@ -17,6 +17,8 @@ from http import HTTPStatus
 import requests
 from typing_extensions import override
 
+from tap_trello.errors import RunStoppedError
+
 RATE_WINDOW_S = 10.0
 # Requests leave the client a little before Trello sees them; keep a margin so that
 # Trello's own 10-second window never counts more than the configured number.
@@ -98,10 +100,6 @@ def retry_after_seconds(response: requests.Response | None) -> float | None:
         CEILING_NOTICE.say(asked, RETRY_AFTER_CEILING_S)
         return RETRY_AFTER_CEILING_S
     return asked
-
-
-class RunStoppedError(Exception):
-    """The run failed elsewhere: a request still waiting to be sent is not sent."""
 
 
 class ThrottledSession(requests.Session):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from singer_sdk.exceptions import AbortedSyncFailedException, AbortedSyncPausedException
 
-from tap_trello.client import TrelloError
+from tap_trello.errors import TrelloError
 from tap_trello.tap import TapTrello, main, root_cause
 from tests.helpers import parse_messages, run_cli
 from trello_emulator import FaultConfig

@@ -6,10 +6,17 @@ import typing as t
 
 from typing_extensions import override
 
-from tap_trello.client import decode_items
+from tap_trello.answers import decode_items
 from tap_trello.mirror import ANNOUNCED_STREAMS, ANNOUNCING_TYPES
 from tap_trello.paging import PAGE_SIZE, DateSecond
-from tap_trello.streams.base import DerivedStream, IncrementalBoardStream, NewestFirstStream, Row
+from tap_trello.streams.base import (
+    DerivedStream,
+    IncrementalBoardStream,
+    IncrementalStream,
+    NewestFirstPages,
+    NewestFirstStream,
+    Row,
+)
 from tap_trello.timestamps import parse_iso, second_to_iso, shift_iso
 
 if t.TYPE_CHECKING:
@@ -42,26 +49,88 @@ class ActionsConsumer(t.Protocol):
         """Its bookmark for the board (None: never synced)."""
 
 
-class ActionsStream(NewestFirstStream, IncrementalBoardStream):
-    """Actions of a board (``/boards/{id}/actions``), newest first, incremental on ``date``.
+class ActionFeed(NewestFirstPages, IncrementalStream):
+    """A feed of actions (a board's, a workspace's), newest first, incremental on ``date``.
 
     ``since`` asks Trello only for what is newer than the bookmark (or ``start_date``);
-    the bookmark is written once the board's actions are all emitted.
+    the bookmark is written once the partition's actions are all emitted. One paging
+    code for every feed (:class:`NewestFirstPages`).
     """
 
-    name = "actions"
-    path = "/boards/{board_id}/actions"
     replication_key = "date"
     grain = DateSecond()
     is_history = True
 
-    def consumers(self, board_id: str) -> list[ActionsConsumer]:
+    def consumers(self, context: Context) -> list[ActionsConsumer]:  # noqa: ARG002
+        """The selected streams the feed's pages serve (this one, and any found inside)."""
+        return [t.cast("ActionsConsumer", self)] if self.selected else []
+
+    def wanted_action_types(self) -> set[str] | None:
+        """The action types this stream emits (None: all)."""
+        return set(self.settings.action_types) or None
+
+    def extra_action_types(self) -> set[str]:
+        """Types read besides the consumers', when they narrow the filter."""
+        return set()
+
+    @override
+    def list_params(self, context: Context) -> dict[str, t.Any]:
+        # One pass serves every consumer: the union of their action types, from the
+        # oldest of their bookmarks.
+        consumers = self.consumers(context)
+        wanted = [consumer.wanted_action_types() for consumer in consumers]
+        every_type = not consumers or any(types is None for types in wanted)
+        if not every_type:
+            wanted.append(self.extra_action_types())
+        params: dict[str, t.Any] = {
+            "filter": "all" if every_type else ",".join(sorted(set().union(*filter(None, wanted))))
+        }
+        oldest = [consumer.oldest_wanted(context) for consumer in consumers]
+        if oldest and all(oldest):
+            params["since"] = since_covering(min(t.cast("list[str]", oldest)))
+        return params
+
+    @override
+    def split_group(self, context: Context, key: int) -> Iterator[Row]:
+        # More than a page of actions in one second: page through it by number.
+        params = self.list_params(context)
+        params.update(limit=PAGE_SIZE, before=self.grain.including(key), since=since_covering(key))
+        path = self.path.format(**context)
+        for page_number in range(1000):
+            page = self.fetch(path, {**params, "page": page_number}, context)
+            yield from page
+            if len(page) < PAGE_SIZE:
+                return
+
+    @override
+    def post_process(self, row: Record, context: Context | None = None) -> Record | None:
+        wanted = self.wanted_action_types()
+        if wanted is not None and row["type"] not in wanted:
+            return None
+        return row if self.is_new(row["date"], context) else None
+
+
+class ActionsStream(ActionFeed, NewestFirstStream, IncrementalBoardStream):
+    """Actions of a board (``/boards/{id}/actions``), newest first, incremental on ``date``."""
+
+    name = "actions"
+    path = "/boards/{board_id}/actions"
+
+    @override
+    def consumers(self, context: Context) -> list[ActionsConsumer]:
         """The selected streams the action pages feed: this one, deleted cards."""
         return [
             t.cast("ActionsConsumer", stream)
-            for stream in (self, *self.derived_streams(board_id))
+            for stream in (self, *self.derived_streams(context["board_id"]))
             if stream.selected
         ]
+
+    @override
+    def extra_action_types(self) -> set[str]:
+        # The deletions the objects' streams need, announced in the feed.
+        if any(self.run.selected(name) for name in ANNOUNCED_STREAMS):
+            return set(ANNOUNCING_TYPES)
+        return set()
 
     @override
     def comes_nested(self, board_id: str) -> bool:
@@ -90,49 +159,9 @@ class ActionsStream(NewestFirstStream, IncrementalBoardStream):
         # Read before the objects' streams, which send what the feed announced deleted:
         # only what is newer than the last sync read (a board read from its beginning
         # announces nothing: the run's version covers it).
-        bookmarks = [c.bookmark(context) for c in self.consumers(context["board_id"])]
+        bookmarks = [c.bookmark(context) for c in self.consumers(context)]
         after = max(filter(None, bookmarks), default=None)
         return self.run.feeds.start(context["board_id"], after=after).observe
-
-    def wanted_action_types(self) -> set[str] | None:
-        """The action types this stream emits (None: all)."""
-        return set(self.config.get("action_types") or []) or None
-
-    @override
-    def list_params(self, context: Context) -> dict[str, t.Any]:
-        # One pass serves this stream and the streams derived from it (deleted cards):
-        # the union of their action types, from the oldest of their bookmarks.
-        consumers = self.consumers(context["board_id"])
-        wanted = [consumer.wanted_action_types() for consumer in consumers]
-        every_type = not consumers or any(types is None for types in wanted)
-        if not every_type and any(self.run.selected(name) for name in ANNOUNCED_STREAMS):
-            wanted.append(set(ANNOUNCING_TYPES))  # the deletions the objects' streams need
-        params: dict[str, t.Any] = {
-            "filter": "all" if every_type else ",".join(sorted(set().union(*filter(None, wanted))))
-        }
-        oldest = [consumer.oldest_wanted(context) for consumer in consumers]
-        if oldest and all(oldest):
-            params["since"] = since_covering(min(t.cast("list[str]", oldest)))
-        return params
-
-    @override
-    def split_group(self, context: Context, key: int) -> Iterator[Row]:
-        # More than a page of actions in one second: page through it by number.
-        params = self.list_params(context)
-        params.update(limit=PAGE_SIZE, before=self.grain.including(key), since=since_covering(key))
-        path = f"/boards/{context['board_id']}/actions"
-        for page_number in range(1000):
-            page = self.fetch(path, {**params, "page": page_number}, context)
-            yield from page
-            if len(page) < PAGE_SIZE:
-                return
-
-    @override
-    def post_process(self, row: Record, context: Context | None = None) -> Record | None:
-        wanted = self.wanted_action_types()
-        if wanted is not None and row["type"] not in wanted:
-            return None
-        return row if self.is_new(row["date"], context) else None
 
 
 class DeletedCardsStream(DerivedStream, IncrementalBoardStream):

@@ -14,7 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 from singer_sdk.exceptions import FatalAPIError
 from typing_extensions import override
 
-from tap_trello.client import BoardUnavailableError, TrelloStream
+from tap_trello.client import TrelloStream
+from tap_trello.errors import BoardUnavailableError
 from tap_trello.mirror import ANNOUNCED_STREAMS
 from tap_trello.paging import (
     MAX_EXTRA_WINDOWS,
@@ -108,26 +109,25 @@ class BoardResourceStream(BoardChildStream):
         return self.run.board(context["board_id"]).objects(self, self.nested_key)
 
 
-class IncrementalBoardStream(BoardChildStream):
-    """A board stream with a per-board bookmark that the SDK keeps for it."""
+class IncrementalStream(TrelloStream):
+    """A stream with a bookmark per partition that the SDK keeps for it."""
 
     is_sorted = False  # newest first, or in no order at all
-    #: History (actions): a run reads only what is new, never the board's past again.
+    #: History (actions): a run reads only what is new, never the past again.
     is_history: t.ClassVar[bool] = False
 
     def bookmark(self, context: Context | None) -> str | None:
-        """The replication value of the last complete run for this board."""
+        """The replication value of the last complete run for this partition."""
         value = self.get_context_state(context).get("replication_key_value")
         return str(value) if value else None
 
-    def oldest_wanted(self, context: Context | None) -> str | None:
-        """Rows at or before this are not wanted: the bookmark, or ``start_date``.
+    def synced_through(self, context: Context | None) -> str | None:  # noqa: ARG002
+        """Up to when the partition was synced completely, bookmark or not (None: unknown)."""
+        return None
 
-        A board synced completely before with no row for this stream (no card deleted
-        yet) has no bookmark, but nothing up to its activity date of that sync is new.
-        """
-        board_id = (context or {}).get("board_id", "")
-        done = self.bookmark(context) or self.run.synced_through(board_id)
+    def oldest_wanted(self, context: Context | None) -> str | None:
+        """Rows at or before this are not wanted: the bookmark, or ``start_date``."""
+        done = self.bookmark(context) or self.synced_through(context)
         return max(filter(None, (done, self.run.start_date)), default=None)
 
     def is_new(self, value: str | None, context: Context | None) -> bool:
@@ -137,6 +137,16 @@ class IncrementalBoardStream(BoardChildStream):
             return False
         start_date = self.run.start_date
         return not (start_date and (value or "") < start_date)
+
+
+class IncrementalBoardStream(BoardChildStream, IncrementalStream):
+    """A board stream with a per-board bookmark that the SDK keeps for it."""
+
+    @override
+    def synced_through(self, context: Context | None) -> str | None:
+        # A board synced completely before with no row for this stream (no card deleted
+        # yet) has no bookmark, but nothing up to its activity date of that sync is new.
+        return self.run.synced_through((context or {}).get("board_id", ""))
 
 
 class DerivedStream(BoardChildStream):
@@ -176,16 +186,19 @@ class _PendingPage:
         return self._finish(self._future.result())
 
 
-class NewestFirstStream(BoardChildStream):
-    """A board list Trello pages newest first, 1000 a call (see paging.py).
+class NewestFirstPages(TrelloStream):
+    """A list Trello pages newest first, 1000 a call (see paging.py), in any partition.
 
-    It is also the source of derived streams: every row of its pages is handed to the
-    selected streams whose ``source_name`` is this stream's name.
+    A board's cards and actions, a workspace's actions: the partition says where the list
+    starts (its object's creation second) and names itself in log lines.
     """
 
     #: The grain at which Trello compares this list's cursor.
     grain: t.ClassVar[Grain]
-    is_paged_list = True
+    #: The context key of the object whose list this is (``board_id``, ``organization_id``).
+    owner_key: t.ClassVar[str] = "board_id"
+    #: How log lines name that object.
+    owner_label: t.ClassVar[str] = "Board"
 
     def list_params(self, context: Context) -> dict[str, t.Any]:
         """Query parameters of every page, besides ``limit`` and ``before``."""
@@ -194,6 +207,99 @@ class NewestFirstStream(BoardChildStream):
     def split_group(self, context: Context, key: GroupKey) -> Iterable[Row]:
         """Every row of group ``key``, fetched without time paging."""
         raise NotImplementedError
+
+    def page_request(self, context: Context, params: dict[str, t.Any]) -> requests.PreparedRequest:
+        """The request of one page of the list."""
+        return self.build_prepared_request(
+            method="GET", url=self.get_url(context), params=params, headers=self.http_headers
+        )
+
+    @override
+    def request_records(self, context: Context | None) -> Iterator[Row]:
+        """The list's pages, the next one always on its way while rows are emitted.
+
+        A sync's pace is set by Trello's latency and rate limit, and a list's pages form
+        a chain (each ``before`` comes from the page just read), so a long list is also
+        cut in time windows paged side by side.
+        """
+        owner = t.cast("Context", context)
+        params = self.list_params(owner)
+        with (
+            self.get_http_request_counter() as counter,
+            ThreadPoolExecutor(1 + MAX_EXTRA_WINDOWS, thread_name_prefix=self.name) as pool,
+        ):
+            counter.with_context(owner)
+
+            def fetch_page(bounds: dict[str, t.Any]) -> _PendingPage:
+                request = self.page_request(owner, {**params, **bounds})
+
+                def finish(response: requests.Response) -> list[Row]:
+                    counter.increment()
+                    self.update_sync_costs(request, response, owner)
+                    return list(self.parse_response(response))
+
+                return _PendingPage(pool.submit(self.send, request, owner), finish)
+
+            # Shared by the list's chains: Trello refuses big pages of a big board.
+            size = PageSize(lambda smaller: self._ask_smaller(owner, smaller))
+
+            def chain(window: dict[str, str]) -> Iterator[list[Row]]:
+                return page_chain(
+                    t.cast("t.Any", fetch_page),
+                    window,
+                    self.grain,
+                    lambda key: self._split(owner, key),
+                    size,
+                )
+
+            # The newest window's bounds are read at each request: a cut narrows it.
+            newest_window: dict[str, str] = {}
+            newest = chain(newest_window)
+            first_page = next(newest)
+            yield from first_page
+            since = params.get("since")
+            start = parse_iso(since).timestamp() if since else id_second(owner[self.owner_key])
+            cuts = window_cuts(self.grain, first_page, start)
+            chains = [newest]
+            if cuts:
+                chains = split_in_windows(self.grain, cuts, newest, newest_window, chain)
+            while chains:
+                for pages in list(chains):
+                    page = next(pages, None)
+                    if page is None:
+                        chains.remove(pages)
+                    else:
+                        yield from page
+
+    def _ask_smaller(self, context: Context, rows: int) -> None:
+        self.logger.warning(
+            "%s %s: Trello refused a page of %d %s as too large; asking for %d a page",
+            self.owner_label,
+            context[self.owner_key],
+            PAGE_SIZE,
+            self.name,
+            rows,
+        )
+
+    def _split(self, context: Context, key: GroupKey) -> Iterable[Row]:
+        self.logger.info(
+            "%s %s: a full page of %s shares one %s; fetching that group apart",
+            self.owner_label,
+            context[self.owner_key],
+            self.name,
+            self.grain.unit,
+        )
+        return self.split_group(context, key)
+
+
+class NewestFirstStream(BoardChildStream, NewestFirstPages):
+    """A board list Trello pages newest first, 1000 a call (see paging.py).
+
+    It is also the source of derived streams: every row of its pages is handed to the
+    selected streams whose ``source_name`` is this stream's name.
+    """
+
+    is_paged_list = True
 
     def derived_streams(self, board_id: str) -> list[DerivedStream]:
         """The selected streams that take the board's rows from this stream's rows."""
@@ -234,84 +340,3 @@ class NewestFirstStream(BoardChildStream):
     @override
     def board_records(self, context: Context) -> Iterable[Row]:
         return self.page_rows(context)
-
-    def page_request(self, context: Context, params: dict[str, t.Any]) -> requests.PreparedRequest:
-        """The request of one page of the board's list."""
-        return self.build_prepared_request(
-            method="GET", url=self.get_url(context), params=params, headers=self.http_headers
-        )
-
-    @override
-    def request_records(self, context: Context | None) -> Iterator[Row]:
-        """The board's pages, the next one always on its way while rows are emitted.
-
-        A sync's pace is set by Trello's latency and rate limit, and a list's pages form
-        a chain (each ``before`` comes from the page just read), so a long list is also
-        cut in time windows paged side by side.
-        """
-        board = t.cast("Context", context)
-        params = self.list_params(board)
-        with (
-            self.get_http_request_counter() as counter,
-            ThreadPoolExecutor(1 + MAX_EXTRA_WINDOWS, thread_name_prefix=self.name) as pool,
-        ):
-            counter.with_context(board)
-
-            def fetch_page(bounds: dict[str, t.Any]) -> _PendingPage:
-                request = self.page_request(board, {**params, **bounds})
-
-                def finish(response: requests.Response) -> list[Row]:
-                    counter.increment()
-                    self.update_sync_costs(request, response, board)
-                    return list(self.parse_response(response))
-
-                return _PendingPage(pool.submit(self.send, request, board), finish)
-
-            # Shared by the board's chains: Trello refuses big pages of a big board.
-            size = PageSize(lambda smaller: self._ask_smaller(board, smaller))
-
-            def chain(window: dict[str, str]) -> Iterator[list[Row]]:
-                return page_chain(
-                    t.cast("t.Any", fetch_page),
-                    window,
-                    self.grain,
-                    lambda key: self._split(board, key),
-                    size,
-                )
-
-            # The newest window's bounds are read at each request: a cut narrows it.
-            newest_window: dict[str, str] = {}
-            newest = chain(newest_window)
-            first_page = next(newest)
-            yield from first_page
-            since = params.get("since")
-            start = parse_iso(since).timestamp() if since else id_second(board["board_id"])
-            cuts = window_cuts(self.grain, first_page, start)
-            chains = [newest]
-            if cuts:
-                chains = split_in_windows(self.grain, cuts, newest, newest_window, chain)
-            while chains:
-                for pages in list(chains):
-                    page = next(pages, None)
-                    if page is None:
-                        chains.remove(pages)
-                    else:
-                        yield from page
-
-    def _ask_smaller(self, context: Context, rows: int) -> None:
-        self.logger.warning(
-            "Board %s: Trello refused a page of %d %s as too large; asking for %d a page",
-            context["board_id"],
-            PAGE_SIZE,
-            self.name,
-            rows,
-        )
-
-    def _split(self, context: Context, key: GroupKey) -> Iterable[Row]:
-        self.logger.info(
-            "Board %s: a full page of %s shares one %s; fetching that group apart",
-            context["board_id"],
-            self.name,
-            self.grain.unit,
-        )
-        return self.split_group(context, key)

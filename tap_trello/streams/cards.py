@@ -10,7 +10,7 @@ import typing as t
 
 from typing_extensions import override
 
-from tap_trello.client import decode_items
+from tap_trello.answers import decode_items
 from tap_trello.mirror import is_deletion
 from tap_trello.paging import IdSecond
 from tap_trello.streams.base import (

@@ -9,8 +9,10 @@ import msgspec
 from singer_sdk.exceptions import FatalAPIError
 from typing_extensions import override
 
+from tap_trello.answers import decode_items
 from tap_trello.board_scans import BoardScans
-from tap_trello.client import TrelloError, TrelloStream, decode_items
+from tap_trello.client import TrelloStream
+from tap_trello.errors import TrelloError
 from tap_trello.mirror import DELETED_AT, Scope, is_deletion, oldest_mark
 from tap_trello.run import LOOK_AHEAD_BOARDS
 from tap_trello.streams.base import BoardResourceStream, IncrementalBoardStream
@@ -45,13 +47,13 @@ class OrganizationsStream(TrelloStream):
     def activation_versions(self) -> dict[str, int]:
         # Every workspace the token sees was sent; but a filtered run is a shard, whose
         # token may see other workspaces than the other shards' tokens.
-        if self.config.get("organization_ids") or self.config.get("board_ids"):
+        if self.settings.filtered:
             return {}
         return {self.name: self.run.version}
 
     def organization_rows(self, context: Context | None) -> Iterator[dict[str, t.Any]]:
         """The workspaces, all or those the settings name."""
-        organization_ids = self.config.get("organization_ids") or []
+        organization_ids = self.settings.organization_ids
         if not organization_ids:
             yield from self.request_records(context)
             return
@@ -82,7 +84,7 @@ class BoardsStream(TrelloStream):
         self.scans = BoardScans(
             self.stream_state,
             self.extracted_below(),
-            float(self.config.get("rescan_after_hours", 24)),
+            self.settings.rescan_after_hours,
         )
         self.run.reads_whole = lambda board_id: self.scans.reads_whole({"id": board_id})
         self.run.synced_through = self.scans.synced_through
@@ -93,13 +95,13 @@ class BoardsStream(TrelloStream):
             for board_id in self.scans.marked_boards()
             if self.scans.pages_cards(board_id) and self.scans.reads_whole({"id": board_id})
         }
-        if self.config.get("board_ids"):
+        if self.settings.board_ids:
             # Each named board is its own nested call: no list to look ahead in.
             self._to_scan: list[str] = []
             self._scan_position: dict[str, int] = {}
             self.run.feeds.scope = Scope(frozenset(), whole_account=False)
             return self.known_fields(self.named_boards())
-        if self.config.get("organization_ids"):
+        if self.settings.organization_ids:
             boards = list(self.named_boards())
             self._plan_scans(boards)
             return self._with_vanished(self.known_fields(boards))
@@ -121,7 +123,7 @@ class BoardsStream(TrelloStream):
         yield from boards
         # With organization_ids, only boards last seen in those workspaces: the other
         # boards' marks belong to other runs of the same state.
-        organizations = self._organizations_read if self.config.get("organization_ids") else None
+        organizations = self._organizations_read if self.settings.organization_ids else None
         marked = self.scans.marked_boards(organizations)
         for board_id in sorted(marked - self.run.feeds.scope.listed):
             self.scans.forget(board_id)
@@ -129,7 +131,7 @@ class BoardsStream(TrelloStream):
                 yield {"id": board_id, DELETED_AT: iso_ms(self.scans.now)}
 
     def _still_visible(self, board_id: str) -> bool:
-        if not self.config.get("organization_ids"):
+        if not self.settings.organization_ids:
             return False
         try:
             self.fetch(f"/boards/{board_id}", {"fields": "id"}, None)
@@ -143,7 +145,7 @@ class BoardsStream(TrelloStream):
         self._scan_position = {board_id: i for i, board_id in enumerate(self._to_scan)}
         self.run.feeds.scope = Scope(
             frozenset(board["id"] for board in boards),
-            whole_account=self.include_closed and not self.config.get("organization_ids"),
+            whole_account=self.include_closed and not self.settings.organization_ids,
         )
 
     def extracted_below(self) -> dict[str, t.Any]:
@@ -155,10 +157,10 @@ class BoardsStream(TrelloStream):
                 if child.selected or child.has_selected_descendents
             ),
             "include_closed": self.include_closed,
-            "action_types": sorted(self.config.get("action_types") or []),
+            "action_types": sorted(self.settings.action_types),
             # Marks say what was read under this date; which boards a run reads does not
             # change what a board's mark says (a filtered run keeps the others' marks).
-            "start_date": self.config.get("start_date"),
+            "start_date": self.settings.start_date,
         }
 
     @override
@@ -188,7 +190,7 @@ class BoardsStream(TrelloStream):
             self.run.progress.board_read(
                 self.logger,
                 position=at + 1 if board_id in self._scan_position else read + 1,
-                total=len(self._to_scan) or len(self.config.get("board_ids") or []) or read + 1,
+                total=len(self._to_scan) or len(self.settings.board_ids) or read + 1,
                 board=record,
                 rows=output.records.total() - rows,
                 requests=self.run.session.requests_sent,
@@ -209,7 +211,7 @@ class BoardsStream(TrelloStream):
         run = self.run
         if (
             not run.feeds.scope.whole_account
-            or self.config.get("board_ids")
+            or self.settings.board_ids
             or run.unavailable_boards
             or self.ABORT_AT_RECORD_COUNT is not None  # a dry run stops streams short
         ):
@@ -227,12 +229,10 @@ class BoardsStream(TrelloStream):
 
     def named_boards(self) -> Iterator[dict[str, t.Any]]:
         """The boards of ``organization_ids``, then those of ``board_ids``, each once."""
-        organization_ids = self.config.get("organization_ids") or []
+        organization_ids = self.settings.organization_ids
         # Every named board is read before the first row of any: an unknown id stops the
         # run before anything of the others is sent.
-        named = [
-            self._read_named_board(board_id) for board_id in self.config.get("board_ids") or []
-        ]
+        named = [self._read_named_board(board_id) for board_id in self.settings.board_ids]
         emitted: set[str] = set()
         self._organizations_read = set(organization_ids)
         for organization_id in organization_ids:
