@@ -390,14 +390,6 @@ class TrelloStream(RESTStream[t.Any]):
         response: requests.Response = self.request_decorator(self._request)(request, context)
         return response
 
-    def fetch_named(self, path: str, params: dict[str, t.Any], what: str) -> t.Any:
-        """Like :meth:`fetch`, for an object the settings name: a 4xx says so clearly."""
-        try:
-            return self.fetch(path, params, None)
-        except FatalAPIError as exc:
-            msg = f"{what} does not exist or is not visible to this token ({exc})"
-            raise TrelloError(msg) from exc
-
 
 def _one_line(exception: object) -> str:
     text = str(exception) if exception is not None else "unknown error"

@@ -30,12 +30,19 @@ the selection mask, and the tap skips the SDK's walk (``client.py``).
 
 from __future__ import annotations
 
-import json
 import logging
-import math
-import re
 import typing as t
 from dataclasses import dataclass, field
+
+from tap_trello.json_values import (
+    BAD,
+    as_boolean,
+    as_integer,
+    as_number,
+    as_string,
+    is_date_time,
+    show,
+)
 
 if t.TYPE_CHECKING:
     from collections.abc import Mapping
@@ -61,38 +68,6 @@ _PY_TYPES: dict[str, tuple[type, ...]] = {
 #: What a key the schema does not declare may hold: anything a JSON decoder gives.
 _ANY = frozenset(py for types in _PY_TYPES.values() for py in types)
 _ARTICLE = {"integer": "an integer", "object": "an object", "array": "an array"}
-
-# RFC 3339 date-time, as the targets' format checkers read it, with the days each month
-# has (29 February in leap years only), and without what Python's datetime (what a
-# target parses dates with) refuses: year 0000, second 60, a lower-case t or z.
-_DAY = (
-    r"(?!0000)(?:[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])"
-    r"|[0-9]{4}-(?:0[13-9]|1[0-2])-(?:29|30)"
-    r"|[0-9]{4}-(?:0[13578]|1[02])-31"
-    r"|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)"
-)
-_TIME = (
-    r"T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]+)?"
-    r"(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
-)
-_DATE_TIME = re.compile(_DAY + _TIME, re.ASCII).fullmatch
-# JSON's own number grammar: what a JSON decoder would have read as a number.
-_JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?", re.ASCII).fullmatch
-_WHOLE_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]{0,30})(?:\.0+)?", re.ASCII).fullmatch
-_TRUTHS = {"true": True, "false": False}
-_SHOWN_CHARS = 60
-
-
-def is_date_time(value: str) -> bool:
-    """Whether ``value`` is an RFC 3339 date-time a target can parse."""
-    return _DATE_TIME(value) is not None
-
-
-class _Bad:
-    """What the fixer returns for a value nothing in the schema can stand for."""
-
-
-_BAD = _Bad()
 
 
 @dataclass(eq=False)
@@ -215,7 +190,7 @@ def _yes(_value: t.Any) -> bool:
 
 
 def _date_time_check(value: t.Any) -> bool:
-    return type(value) is str and _DATE_TIME(value) is not None
+    return type(value) is str and is_date_time(value)
 
 
 def _object_check(node: _Node) -> Check:
@@ -261,76 +236,22 @@ def _array_check(node: _Node) -> Check:
     return check
 
 
-def _show(value: t.Any) -> str:
-    """A value as a warning quotes it: short, in JSON where it is JSON."""
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "an array"
-    try:
-        text = json.dumps(value)
-    except (TypeError, ValueError):
-        text = f"a {type(value).__name__}"
-    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 4] + '..."'
-
-
-def _as_integer(value: t.Any) -> t.Any:
-    if type(value) is float and math.isfinite(value) and value.is_integer():
-        return int(value)
-    if type(value) is str and _WHOLE_NUMBER(value):
-        return int(value.partition(".")[0])
-    return _BAD
-
-
-def _as_number(value: t.Any) -> t.Any:
-    number = _JSON_NUMBER(value) if type(value) is str else None
-    if number is None:
-        return _BAD
-    if not number.group(1) and not number.group(2):
-        try:
-            return int(value)
-        except ValueError:  # past Python's limit of digits for int(): no exact number
-            return _BAD
-    converted = float(value)
-    return converted if math.isfinite(converted) else _BAD
-
-
-def _as_boolean(value: t.Any) -> t.Any:
-    if type(value) is str:
-        return _TRUTHS.get(value.lower(), _BAD)
-    if type(value) is int and value in {0, 1}:
-        return value == 1
-    return _BAD
-
-
-def _as_string(value: t.Any, *, date_time: bool) -> t.Any:
-    if date_time:
-        # The one exact repair of a date-time: the letters Python's parser wants.
-        upper = value.upper() if type(value) is str else ""
-        return upper if _DATE_TIME(upper) else _BAD
-    if type(value) is bool:
-        return "true" if value else "false"
-    if type(value) is int or (type(value) is float and math.isfinite(value)):
-        return repr(value)  # the shortest text that reads back as the same number
-    return _BAD
-
-
 def _convert(node: _Node, value: t.Any) -> t.Any:
-    """``value`` as one of the node's kinds if the conversion is exact, else ``_BAD``."""
+    """``value`` as one of the node's kinds if the conversion is exact, else ``BAD``."""
     for kind in node.kinds:
         if kind == "integer":
-            converted = _as_integer(value)
+            converted = as_integer(value)
         elif kind == "number":
-            converted = _as_number(value)
+            converted = as_number(value)
         elif kind == "boolean":
-            converted = _as_boolean(value)
+            converted = as_boolean(value)
         elif kind == "string":
-            converted = _as_string(value, date_time=node.date_time)
+            converted = as_string(value, date_time=node.date_time)
         else:
             continue  # objects and arrays are never made from something else
-        if converted is not _BAD:
+        if converted is not BAD:
             return converted
-    return _BAD
+    return BAD
 
 
 def _noun(stream: str) -> str:
@@ -399,7 +320,7 @@ class Conformer:
         if self.check(record):
             return record
         fixed = self._fix(self._root, record, record.get("id"))
-        return None if fixed is _BAD else record
+        return None if fixed is BAD else record
 
     def _fix(self, node: _Node, value: t.Any, owner: t.Any) -> t.Any:
         if node.check(value):
@@ -407,17 +328,17 @@ class Conformer:
         if type(value) is dict and "object" in node.kinds:
             if self._fix_object(node, value, owner):
                 return value
-            return None if node.nullable else _BAD  # said where its property failed
+            return None if node.nullable else BAD  # said where its property failed
         if type(value) is list and node.items is not None:
             return self._fix_array(node.items, value, owner)
         converted = _convert(node, value)
-        if converted is not _BAD:
-            what = f"{_show(value)} is not {node.expected}"
-            self._say(node.path, what, owner, f"sent as {_show(converted)}")
+        if converted is not BAD:
+            what = f"{show(value)} is not {node.expected}"
+            self._say(node.path, what, owner, f"sent as {show(converted)}")
             return converted
-        what = f"{_show(value)} is not {node.expected}"
+        what = f"{show(value)} is not {node.expected}"
         self._say(node.path, what, owner, node.outcome, logging.WARNING)
-        return None if node.nullable else _BAD
+        return None if node.nullable else BAD
 
     def _fix_object(self, node: _Node, value: dict[str, t.Any], owner: t.Any) -> bool:
         """Fix ``value``'s properties in place; False if a required one cannot be kept."""
@@ -433,7 +354,7 @@ class Conformer:
             if type(item) in sub.plain:
                 continue
             fixed = self._fix(sub, item, owner)
-            if fixed is _BAD:
+            if fixed is BAD:
                 if key in node.required:
                     return False
                 del value[key]
@@ -450,7 +371,7 @@ class Conformer:
         kept = []
         for item in value:
             fixed = item if type(item) in items.plain else self._fix(items, item, owner)
-            if fixed is not _BAD:
+            if fixed is not BAD:
                 kept.append(fixed)
         value[:] = kept
         return value

@@ -58,7 +58,8 @@ class OrganizationsStream(TrelloStream):
             yield from self.request_records(context)
             return
         for organization_id in organization_ids:
-            yield self.fetch_named(
+            yield fetch_named(
+                self,
                 f"/organizations/{organization_id}",
                 {"fields": "all"},
                 f"Workspace '{organization_id}' in organization_ids",
@@ -236,7 +237,8 @@ class BoardsStream(TrelloStream):
         emitted: set[str] = set()
         self._organizations_read = set(organization_ids)
         for organization_id in organization_ids:
-            for board in self.fetch_named(
+            for board in fetch_named(
+                self,
                 f"/organizations/{organization_id}/boards",
                 self.board_params(),
                 f"Workspace '{organization_id}' in organization_ids",
@@ -270,6 +272,15 @@ class BoardsStream(TrelloStream):
             what = f"Board '{board_id}' in board_ids"
             msg = f"{what} does not exist or is not visible to this token ({exc})"
             raise TrelloError(msg) from exc
+
+
+def fetch_named(stream: TrelloStream, path: str, params: dict[str, t.Any], what: str) -> t.Any:
+    """GET an object the settings name: a 4xx says clearly that it is not there."""
+    try:
+        return stream.fetch(path, params, None)
+    except FatalAPIError as exc:
+        msg = f"{what} does not exist or is not visible to this token ({exc})"
+        raise TrelloError(msg) from exc
 
 
 _OBJECT_ID = re.compile(r"[0-9a-f]{24}")
