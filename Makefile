@@ -22,7 +22,7 @@ test: $(BIN)/.installed
 
 ## test-fast: the tests that need no Meltano install, PostgreSQL or dbt
 test-fast: $(BIN)/.installed
-	$(BIN)/python -m pytest -m "not e2e and not slow"
+	$(BIN)/python -m pytest -n 2 -m "not e2e and not slow"
 
 ## lint: ruff and mypy
 lint: $(BIN)/.installed
