@@ -174,3 +174,38 @@ def test_hourly_runs_first_quiet_then_one_card_changed(
             f"SELECT \"dateLastActivity\" FROM {schema}.cards WHERE id = '{card['id']}'"
         )
         assert utc_naive(str(changed)) == utc_naive(workspace.cards[card["id"]]["dateLastActivity"])
+
+
+def test_an_odd_value_from_trello_loads_with_record_validation_on(
+    meltano_plugins: None, postgres: PostgresServer, tmp_path: Path
+) -> None:
+    """target-postgres validates every record (its default): one odd value fails nothing.
+
+    Trello answers one card with ``pos: "top"`` and ``closed: "yes"``; the tap sends them
+    as null (they are no number and no boolean), and every row of every table lands.
+    """
+    schema = "odd_values"
+    workspace = Workspace.generate(seed=13, boards=2, cards=80, actions=120, bulk=False)
+    odd = workspace.board_cards(workspace.visible_board_ids()[0])[0]["id"]
+
+    def oddly(path: str, body: object) -> object:
+        cards = body.get("cards") if isinstance(body, dict) else None
+        for card in cards or (body if isinstance(body, list) else []):
+            if isinstance(card, dict) and card.get("id") == odd:
+                card.update(pos="top", closed="yes")
+        return body
+
+    with EmulatorServer(workspace) as emulator:
+        emulator.rewrite = oddly
+        config = tap_config(workspace, emulator)
+        target = {**postgres.target_config(schema), "validate_records": True}
+        env = meltano_env(
+            database=tmp_path / "meltano.db",
+            plugins={"tap-trello": config, "target-postgres": target},
+        )
+        output = run_meltano(*PROD, "run", "tap-trello", "target-postgres", env=env)
+        assert 'cards.pos: "top" is not a number' in output
+        for table, ids in trello_objects(workspace).items():
+            assert live_ids(postgres, table, schema) == ids, table
+        row = postgres.psql(f"SELECT pos, closed FROM {schema}.cards WHERE id = '{odd}'")
+        assert row == [["", ""]]  # both null
