@@ -31,6 +31,21 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--actions", type=int, default=4200)
     p.add_argument("--no-bulk", action="store_true", help="no same-second bulk runs")
     p.add_argument(
+        "--org-actions",
+        type=int,
+        default=40,
+        metavar="N",
+        help="about N actions in each workspace's own feed (/organizations/{id}/actions)",
+    )
+    p.add_argument(
+        "--org-burst",
+        type=int,
+        default=0,
+        metavar="N",
+        help="N more workspace actions in one second of the first workspace's feed "
+        "(over 1000: a burst across a page)",
+    )
+    p.add_argument(
         "--rate-limit", action="store_true", help="answer 429 past 100 req/10 s per token"
     )
     p.add_argument("--retry-after", type=float, default=None, help="send Retry-After on 429s")
@@ -76,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         cards=args.cards,
         actions=args.actions,
         bulk=not args.no_bulk,
+        org_actions=args.org_actions,
+        org_burst=args.org_burst,
     )
     faults = FaultConfig(rate=args.fault_rate, seed=args.fault_seed) if args.fault_rate else None
     server = EmulatorServer(

@@ -5,7 +5,9 @@ No HTTP here (that is :mod:`trello_emulator.server` and :mod:`trello_emulator.ro
 entry point and the mutations, ``generate.py`` plans a whole workspace, and one module per
 Trello object builds that object: ``members``, ``boards`` (with lists and labels),
 ``custom_fields``, ``cards``, ``checklists``, ``attachments``, ``actions``; ``ids`` mints
-Mongo ObjectIds and Trello dates.
+Mongo ObjectIds and Trello dates. The workspace level comes after, from a random stream of
+its own: ``organization_level`` (who is in each workspace, its own feed), ``plugin_data``
+(Power-Up data of boards and cards) and their edits, ``workspace_level_edits``.
 """
 
 from .workspace import Workspace

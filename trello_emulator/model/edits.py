@@ -70,6 +70,7 @@ class DeletionEdits(MutableState):
                 self.checklists.pop(cl, None)
             self.card_attachments.pop(card_id, None)
             self.card_custom_field_items.pop(card_id, None)
+            self.plugin_data.pop(card_id, None)
             for lab in cur["idLabels"]:
                 self.labels[lab]["uses"] -= 1
             self.label_version += 1  # cards embed label objects (with "uses")
@@ -304,6 +305,8 @@ class DeletionEdits(MutableState):
                     self.checklists.pop(cl, None)
                 self.card_attachments.pop(card["id"], None)
                 self.card_custom_field_items.pop(card["id"], None)
+                self.plugin_data.pop(card["id"], None)
+            self.plugin_data.pop(bid, None)
             for table, ids in (
                 (self.lists, idx.lists),
                 (self.labels, idx.labels),

@@ -2,7 +2,8 @@
 
 The first member is the token's own (``me_id``), the only one with an email and login
 types; the others share boards with it. Organizations are the two workspaces the token's
-member belongs to.
+member belongs to; who else is in them, and people known through a workspace only, come
+from ``organization_level.py`` (:func:`build_member` builds their records too).
 """
 
 from __future__ import annotations
@@ -42,48 +43,74 @@ def generate_members(ws: WorkspaceState, rng: random.Random) -> None:
     for i, (full, user) in enumerate(PEOPLE[:13]):
         mid = ws.ids.new(epoch_s(2018, 1, 1) + ri(rng, 0, 4 * 365 * DAY))
         avatar = hex_string(rng, 32) if i % 4 != 3 else None
-        member = {
-            "id": mid,
-            "activityBlocked": False,
-            "avatarHash": avatar,
-            "avatarUrl": f"https://trello-members.s3.amazonaws.com/{mid}/{avatar}"
-            if avatar
-            else None,
-            "bio": "" if i % 3 else "Hi! 👋",
-            "bioData": None,
-            "confirmed": i != 11,
-            "fullName": full,
-            "idEnterprise": None,
-            "idEnterprisesDeactivated": [],
-            "idMemberReferrer": None,
-            "idPremOrgsAdmin": [],
-            "initials": initials(full),
-            "memberType": "normal",
-            "nonPublic": {},
-            "nonPublicAvailable": True,
-            "products": [],
-            "url": f"https://trello.com/{user}",
-            "username": user,
-            "status": "disconnected",
-            "aaEmail": None,
-            "aaEnrolledDate": None,
-            "aaId": None,
-            "avatarSource": "upload" if avatar else "none",
-            "email": f"{user}@example.com" if i == 0 else None,
-            "gravatarHash": None,
-            "idBoards": [],
-            "idOrganizations": [],
-            "idEnterprisesAdmin": [],
-            "loginTypes": ["password"] if i == 0 else None,
-            "oneTimeMessagesDismissed": [],
-            "premiumFeatures": [],
-            "trophies": [],
-            "idBoardsPinned": None,
-        }
+        member = build_member(
+            mid,
+            full,
+            user,
+            avatar=avatar,
+            bio="" if i % 3 else "Hi! 👋",
+            confirmed=i != 11,
+            me=i == 0,
+        )
         ws.members[mid] = member
         ws.member_creators[mid] = {k: member[k] for k in MEMBER_CREATOR_FIELDS}
         if i == 0:
             ws.me_id = mid
+
+
+def build_member(  # noqa: PLR0913
+    member_id: str,
+    full_name: str,
+    username: str,
+    *,
+    avatar: str | None,
+    bio: str = "",
+    confirmed: bool = True,
+    me: bool = False,
+    member_type: str = "normal",
+) -> dict[str, Any]:
+    """A member record with every field ``/members/{id}`` returns (only ``me`` has an email).
+
+    ``member_type`` is ``"ghost"`` for a person invited by email who never signed up.
+    """
+    return {
+        "id": member_id,
+        "activityBlocked": False,
+        "avatarHash": avatar,
+        "avatarUrl": f"https://trello-members.s3.amazonaws.com/{member_id}/{avatar}"
+        if avatar
+        else None,
+        "bio": bio,
+        "bioData": None,
+        "confirmed": confirmed,
+        "fullName": full_name,
+        "idEnterprise": None,
+        "idEnterprisesDeactivated": [],
+        "idMemberReferrer": None,
+        "idPremOrgsAdmin": [],
+        "initials": initials(full_name),
+        "memberType": member_type,
+        "nonPublic": {},
+        "nonPublicAvailable": True,
+        "products": [],
+        "url": f"https://trello.com/{username}",
+        "username": username,
+        "status": "disconnected",
+        "aaEmail": None,
+        "aaEnrolledDate": None,
+        "aaId": None,
+        "avatarSource": "upload" if avatar else "none",
+        "email": f"{username}@example.com" if me else None,
+        "gravatarHash": None,
+        "idBoards": [],
+        "idOrganizations": [],
+        "idEnterprisesAdmin": [],
+        "loginTypes": ["password"] if me else None,
+        "oneTimeMessagesDismissed": [],
+        "premiumFeatures": [],
+        "trophies": [],
+        "idBoardsPinned": None,
+    }
 
 
 def generate_organizations(ws: WorkspaceState, rng: random.Random) -> None:
@@ -120,4 +147,4 @@ def generate_organizations(ws: WorkspaceState, rng: random.Random) -> None:
 
 def member_ref(ws: WorkspaceState, member_id: str) -> dict[str, Any]:
     """The ``member`` object of member actions: ``{id, name}``."""
-    return {"id": member_id, "name": ws.members[member_id]["fullName"]}
+    return {"id": member_id, "name": ws.member_record(member_id)["fullName"]}

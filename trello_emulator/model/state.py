@@ -38,6 +38,37 @@ class BoardIndex:
     """Filtered views of ``cards``/``actions``; cleared on every change to the board."""
 
 
+@dataclass
+class FeedIndex:
+    """A feed that is not a board's (a workspace's): actions sorted by (date, id)."""
+
+    actions: list[dict[str, Any]] = field(default_factory=list)
+    action_ms: list[int] = field(default_factory=list)
+    action_secs: list[int] = field(default_factory=list)
+    cache: dict[Any, Any] = field(default_factory=dict)
+    """Views of ``actions`` by type; cleared on every change to the feed."""
+
+
+def feed_view(
+    idx: BoardIndex | FeedIndex, types: tuple[str, ...] | None
+) -> tuple[list[dict[str, Any]], list[int], list[int]]:
+    """(actions sorted by (date, id) asc, their date ms, their id seconds) of ``types``."""
+    if not types:
+        return idx.actions, idx.action_ms, idx.action_secs
+    key = ("actions", types)
+    hit: tuple[list[dict[str, Any]], list[int], list[int]] | None = idx.cache.get(key)
+    if hit is None:
+        wanted = set(types)
+        pos = [i for i, a in enumerate(idx.actions) if a["type"] in wanted]
+        hit = (
+            [idx.actions[i] for i in pos],
+            [idx.action_ms[i] for i in pos],
+            [idx.action_secs[i] for i in pos],
+        )
+        idx.cache[key] = hit
+    return hit
+
+
 class WorkspaceState:
     """The records of one Trello workspace and the queries the API answers from them.
 
@@ -47,6 +78,14 @@ class WorkspaceState:
     ``custom_fields``; ``memberships`` (board id -> list), ``card_custom_field_items`` and
     ``card_attachments`` (card id -> list), ``deleted_cards`` (card id -> {id, idShort,
     shortLink, idBoard, idList} of cards only known from ``deleteCard`` actions).
+
+    The workspace level (``organization_level.py``, ``plugin_data.py``):
+    ``org_only_members`` (people in a workspace who share no board with the token's
+    member), ``org_feeds`` (organization id -> its own action feed; each organization
+    record's ``memberships`` list is the workspace's memberships), ``plugin_data`` (board or
+    card id -> its Power-Up data entries) and ``power_ups`` (name -> ``idPlugin``). They
+    come from ``side_rng`` and ``side_ids``, a random stream of their own, so that
+    everything else is what it was before they existed.
     """
 
     def __init__(self, seed: int) -> None:
@@ -89,6 +128,19 @@ class WorkspaceState:
         """The logical clock of mutations: each one ticks it past all existing data."""
         self.mutation_process = ""
         """The one "server" that mints mutation ids, so they sort by creation in a second."""
+        self.org_only_members: dict[str, dict[str, Any]] = {}
+        self.org_feeds: dict[str, FeedIndex] = {}
+        self.plugin_data: dict[str, list[dict[str, Any]]] = {}
+        self.power_ups: dict[str, str] = {}
+        """Power-Up name -> its ``idPlugin`` (the Power-Ups the generated data uses)."""
+        self.side_rng = random.Random(f"{seed}:workspace-level")
+        """The workspace level's own random stream: drawing from it leaves ``rng`` alone."""
+        self.side_ids = ObjectIdFactory(self.side_rng)
+        self.side_ids.processes = [
+            p for p in self.side_ids.processes if p not in self.ids.processes
+        ] or self.side_ids.processes
+        self.side_process = ""
+        """The "server" that mints the ids of the workspace level's mutations."""
 
     # ------------------------------------------------------------------ boards
     def resolve_board(self, board_ref: str) -> str | None:
@@ -137,7 +189,7 @@ class WorkspaceState:
                 for c in cards
             ]
 
-    def card_with_extras(
+    def card_with_extras(  # noqa: PLR0913
         self,
         card: dict[str, Any],
         *,
@@ -145,6 +197,7 @@ class WorkspaceState:
         attachments: bool = False,
         checklists: bool = False,
         members: bool = False,
+        plugin_data: bool = False,
     ) -> dict[str, Any]:
         """A shallow copy of ``card`` with the nested resources Trello adds on request."""
         out = dict(card)
@@ -156,6 +209,8 @@ class WorkspaceState:
             out["checklists"] = [self.checklists[c] for c in card["idChecklists"]]
         if members:
             out["members"] = [self.member_view(m, CARD_MEMBER_FIELDS) for m in card["idMembers"]]
+        if plugin_data:
+            out["pluginData"] = self.plugin_data.get(card["id"], [])
         return out
 
     def cards_index(
@@ -193,21 +248,7 @@ class WorkspaceState:
         self, board_id: str, types: tuple[str, ...] | None = None
     ) -> tuple[list[dict[str, Any]], list[int], list[int]]:
         """(actions sorted by (date, id) asc, their date ms, their id seconds)."""
-        idx = self.index[board_id]
-        if not types:
-            return idx.actions, idx.action_ms, idx.action_secs
-        key = ("actions", types)
-        hit = idx.cache.get(key)
-        if hit is None:
-            wanted = set(types)
-            pos = [i for i, a in enumerate(idx.actions) if a["type"] in wanted]
-            hit = (
-                [idx.actions[i] for i in pos],
-                [idx.action_ms[i] for i in pos],
-                [idx.action_secs[i] for i in pos],
-            )
-            idx.cache[key] = hit
-        return hit
+        return feed_view(self.index[board_id], types)
 
     def board_actions(self, board_id: str, types: list[str] | None = None) -> list[dict[str, Any]]:
         """All actions of a board, newest first (date desc, then id desc)."""
@@ -235,7 +276,7 @@ class WorkspaceState:
         self, member_id: str, fields: tuple[str, ...] | None = MEMBER_DEFAULT_FIELDS
     ) -> dict[str, Any]:
         """A member projected on ``fields`` (id always; None = every field)."""
-        m = self.members[member_id]
+        m = self.member_record(member_id)
         if fields is None:
             return m
         out = {"id": member_id}
@@ -243,6 +284,11 @@ class WorkspaceState:
             if f in m:
                 out[f] = m[f]
         return out
+
+    def member_record(self, member_id: str) -> dict[str, Any]:
+        """A member's record, whether it shares a board with the token's member or not."""
+        member = self.members.get(member_id)
+        return member if member is not None else self.org_only_members[member_id]
 
     def board_members(
         self, board_id: str, fields: tuple[str, ...] | None = MEMBER_DEFAULT_FIELDS
@@ -273,3 +319,27 @@ class WorkspaceState:
         """Custom field definitions of a board."""
         with self.lock:
             return [self.custom_fields[x] for x in self.index[board_id].custom_fields]
+
+    # ------------------------------------------------------------------ the workspace level
+    def organization_memberships(self, org_id: str) -> list[dict[str, Any]]:
+        """A workspace's memberships: id, idMember, memberType, unconfirmed, deactivated..."""
+        with self.lock:
+            return list(self.organizations[org_id]["memberships"])
+
+    def organization_actions_index(
+        self, org_id: str, types: tuple[str, ...] | None = None
+    ) -> tuple[list[dict[str, Any]], list[int], list[int]]:
+        """A workspace feed's (actions by (date, id) asc, their date ms, their id seconds)."""
+        return feed_view(self.org_feeds[org_id], types)
+
+    def organization_actions(
+        self, org_id: str, types: list[str] | None = None
+    ) -> list[dict[str, Any]]:
+        """A workspace's own feed, newest first (date desc, then id desc)."""
+        with self.lock:
+            return self.organization_actions_index(org_id, tuple(types) if types else None)[0][::-1]
+
+    def model_plugin_data(self, model_id: str) -> list[dict[str, Any]]:
+        """The Power-Up data entries of a board or a card (``scope`` board or card)."""
+        with self.lock:
+            return list(self.plugin_data.get(model_id, []))

@@ -167,3 +167,11 @@ ATTACHMENT_KINDS = [
     ("text/csv", "données.csv", True),
     ("", "https://docs.google.com/document/d/abc", False),
 ]
+WORKSPACE_PEOPLE = [
+    ("Ngozi Adébáyọ̀", "ngoziadebayo"),
+    ("invitee@example.org", "invitee"),
+    ("Håkon Lindqvist", "hakonlindqvist"),
+    ("Camille Dufresne", "camilledufresne"),
+    ("Arjun Mehta 🛠", "arjunmehta"),
+]
+"""People known through a workspace only: they share no board with the token's member."""

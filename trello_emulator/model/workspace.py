@@ -18,10 +18,18 @@ copy-on-write for cards (a changed card is a new dict, so cached answers stay va
 * ``copy_card`` (``copyCard``), ``convert_check_item`` (``convertToCardFromCheckItem``);
 * ``touch_card`` (new description), ``archive_card``, ``complete_due``, ``move_card_to_list(card_id,
   list_id)`` (``updateCard`` with ``listBefore``/``listAfter``);
+* ``set_due`` (``updateCard`` with ``old.due``), ``set_custom_field`` (``updateCustomFieldItem``
+  with ``customField``, ``customFieldItem`` and ``old.value`` / ``old.idValue``), ``add_list``
+  (``createList``), ``rename_list`` (``updateList`` with ``old.name``), and
+  ``advance_clock(seconds)``, which lets time pass before the next mutation;
 * the deletion edits of ``edits.py`` (``delete_card``, ``remove_checklist``,
   ``clear_custom_field_item``, ``move_card``, ``move_list``, ``delete_check_item``,
   ``delete_attachment``, ``delete_label``, ``remove_member``, ``delete_board``), each with
   the trace Trello leaves;
+* the workspace-level edits of ``workspace_level_edits.py`` (``add_organization_member``,
+  ``remove_organization_member``, ``deactivate_organization_member``,
+  ``set_organization_member_type``, ``update_organization``, ``add_organization_actions``,
+  ``set_plugin_data``), in the workspace's own feed where Trello puts them;
 * ``rename_board(board_id, name)`` - an ``updateBoard`` action, and no new activity date;
 * ``add_board(name=None, organization_id=None)`` - an empty board the token's member admins,
   untouched (``dateLastActivity`` null) until something happens on it.
@@ -43,12 +51,14 @@ from .actions import (
 )
 from .cards import build_card, card_badges
 from .common import END_S, pick, ri
-from .edits import DeletionEdits
 from .generate import generate_board, generate_workspace
 from .ids import iso_ms, short_link
+from .organization_level import generate_organization_level
+from .plugin_data import generate_plugin_data
+from .workspace_level_edits import WorkspaceLevelEdits
 
 
-class Workspace(DeletionEdits):
+class Workspace(WorkspaceLevelEdits):
     """A Trello workspace: records, per-board indexes, a generator and a mutation API."""
 
     @classmethod
@@ -61,11 +71,18 @@ class Workspace(DeletionEdits):
         bulk: bool = True,
         big_share: float = 0.88,
         lists: int | None = None,
+        *,
+        org_actions: int = 40,
+        org_burst: int = 0,
     ) -> Workspace:
         """A deterministic workspace for ``seed``: the same arguments, the same records.
 
         ``big_share`` of the cards and actions go to board 0; ``lists`` fixes the number of
-        lists of every board (default: 8 on board 0, 3-6 elsewhere).
+        lists of every board (default: 8 on board 0, 3-6 elsewhere). ``org_actions``: about
+        how many actions each workspace's own feed holds (at least those its memberships
+        and boards imply); ``org_burst``: that many more in one second of the first
+        workspace's feed (0: none). The workspace level and the Power-Up data come from a
+        random stream of their own: these two change nothing else.
         """
         ws = cls(seed)
         generate_workspace(
@@ -77,6 +94,8 @@ class Workspace(DeletionEdits):
             big_share=big_share,
             lists=lists,
         )
+        generate_organization_level(ws, org_actions=org_actions, org_burst=org_burst)
+        generate_plugin_data(ws)
         return ws
 
     @classmethod
@@ -307,12 +326,117 @@ class Workspace(DeletionEdits):
         with self.lock:
             return self._edit_card(card_id, self._tick(), {"closed": True}, {"closed": False})
 
-    def complete_due(self, card_id: str) -> dict[str, Any]:
-        """Mark a card's due date complete: updateCard with data.old.dueComplete=false."""
+    def complete_due(self, card_id: str, complete: bool = True) -> dict[str, Any]:
+        """Mark a card's due date complete: updateCard with data.old.dueComplete=false.
+
+        ``complete=False`` marks it not complete again (data.old.dueComplete=true).
+        """
         with self.lock:
             return self._edit_card(
-                card_id, self._tick(), {"dueComplete": True}, {"dueComplete": False}
+                card_id, self._tick(), {"dueComplete": complete}, {"dueComplete": not complete}
             )
+
+    def set_due(self, card_id: str, due: str | None) -> dict[str, Any]:
+        """Set, move or (None) remove a card's due date: updateCard with data.old.due.
+
+        data.old.due is null when the card had no due date.
+        """
+        with self.lock:
+            old = self.cards[card_id].get("due")
+            return self._edit_card(card_id, self._tick(), {"due": due}, {"due": old})
+
+    def set_custom_field(self, card_id: str, field_id: str, value: str) -> dict[str, Any]:
+        """Set or change a card's value of a custom field: ``updateCustomFieldItem``.
+
+        ``value`` as Trello sends it: a string for a text, number, date or checkbox
+        (``"true"``) field, the option's id for a list field. ``data.old`` holds the previous
+        ``value`` (or ``idValue``), null when the card had none.
+        """
+        with self.lock:
+            definition = self.custom_fields[field_id]
+            items = self.card_custom_field_items.get(card_id, [])
+            item = next((x for x in items if x["idCustomField"] == field_id), None)
+            sec = self._tick()
+            key = {"text": "text", "number": "number", "date": "date", "checkbox": "checked"}
+            new: dict[str, Any] = {
+                "id": item["id"] if item else self.ids.new(sec, self.mutation_process)
+            }
+            if definition["type"] in key:
+                new["value"] = {key[definition["type"]]: value}
+                old = {"value": item.get("value") if item else None}
+            else:
+                new["idValue"] = value
+                old = {"idValue": item.get("idValue") if item else None}
+            new.update(idCustomField=field_id, idModel=card_id, modelType="card")
+            others = [x for x in items if x is not item]
+            self.card_custom_field_items[card_id] = [*others, new]
+            card = self.cards[card_id]
+            data = {
+                "old": old,
+                "customField": {
+                    "id": field_id,
+                    "name": definition["name"],
+                    "type": definition["type"],
+                },
+                "customFieldItem": {
+                    "id": new["id"],
+                    "value": new.get("value"),
+                    "idValue": new.get("idValue"),
+                    "idCustomField": field_id,
+                    "idModel": card_id,
+                    "modelType": "card",
+                },
+                "board": self.board_refs[card["idBoard"]],
+                "card": self.card_refs[card_id],
+            }
+            action = self._append_action(
+                card["idBoard"], "updateCustomFieldItem", data, sec, ri(self.rng, 0, 999)
+            )
+            self._card_activity(card_id, action["date"])
+            return action
+
+    def add_list(self, board_id: str, name: str) -> dict[str, Any]:
+        """Add an open list named ``name`` at the end of a board: ``createList``; the list."""
+        with self.lock:
+            bid = self.resolve_board(board_id) or board_id
+            idx = self.index[bid]
+            sec = self._tick()
+            list_id = self.ids.new(sec, self.mutation_process)
+            shape = self.lists[idx.lists[0]] if idx.lists else {"color": None}
+            last = max((self.lists[x]["pos"] for x in idx.lists), default=0)
+            self.lists[list_id] = {
+                **shape,
+                "id": list_id,
+                "name": name,
+                "closed": False,
+                "idBoard": bid,
+                "pos": last + 16384,
+            }
+            idx.lists.append(list_id)
+            idx.cache.clear()
+            data = {"board": self.board_refs[bid], "list": self._list_ref(list_id)}
+            self._append_action(bid, "createList", data, sec, ri(self.rng, 0, 999))
+            return self.lists[list_id]
+
+    def rename_list(self, list_id: str, name: str) -> dict[str, Any]:
+        """Rename a list: ``updateList`` with data.old.name."""
+        with self.lock:
+            lst = self.lists[list_id]
+            self.lists[list_id] = dict(lst, name=name)
+            bid = lst["idBoard"]
+            self.index[bid].cache.clear()
+            data = {
+                "board": self.board_refs[bid],
+                "list": self._list_ref(list_id),
+                "old": {"name": lst["name"]},
+            }
+            return self._append_action(bid, "updateList", data, self._tick(), ri(self.rng, 0, 999))
+
+    def advance_clock(self, seconds: int) -> int:
+        """Let ``seconds`` pass before the next mutation; the clock's second now."""
+        with self.lock:
+            self.clock_s += seconds
+            return self.clock_s
 
     def rename_board(self, board_id: str, name: str) -> dict[str, Any]:
         """Rename a board: an ``updateBoard`` action; its ``dateLastActivity`` stays put."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .actions import get_board_actions
+from .actions import get_board_actions, get_organization_actions
 from .api import TrelloApi
 from .boards import (
     get_board,
@@ -20,6 +20,7 @@ from .boards import (
     get_board_lists,
     get_board_members,
     get_board_memberships,
+    get_board_plugin_data,
     get_list,
 )
 from .cards import (
@@ -27,14 +28,12 @@ from .cards import (
     get_card,
     get_card_attachments,
     get_card_custom_field_items,
+    get_card_plugin_data,
     get_list_cards,
 )
-from .members import (
-    get_member,
-    get_member_boards,
-    get_member_organizations,
+from .members import get_member, get_member_boards, get_member_organizations
+from .organizations import (
     get_organization,
-    get_organization_actions,
     get_organization_boards,
     get_organization_members,
     get_organization_memberships,
@@ -63,11 +62,13 @@ URLS: list[tuple[str, Callable[..., bytes]]] = [
     ("/1/boards/<bid>/checklists", get_board_checklists),
     ("/1/boards/<bid>/customFields", get_board_custom_fields),
     ("/1/boards/<bid>/actions", get_board_actions),
+    ("/1/boards/<bid>/pluginData", get_board_plugin_data),
     ("/1/lists/<lid>", get_list),
     ("/1/lists/<lid>/cards", get_list_cards),
     ("/1/cards/<cid>", get_card),
     ("/1/cards/<cid>/attachments", get_card_attachments),
     ("/1/cards/<cid>/customFieldItems", get_card_custom_field_items),
+    ("/1/cards/<cid>/pluginData", get_card_plugin_data),
 ]
 """Path pattern (werkzeug syntax) -> handler."""
 

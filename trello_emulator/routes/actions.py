@@ -1,8 +1,10 @@
-"""The route of a board's action feed: newest first, paged by ``before``/``since``/``page``.
+"""The action feeds, a board's and a workspace's: newest first, paged alike.
 
-An id given to ``before``/``since`` bounds by its creation second (Trello compares the
-first 4 bytes only); a date bounds to the millisecond, or to the second like an id when the
-server's ``date_bounds`` is ``"second"``.
+``limit`` (50 by default, 1000 at most), ``before``/``since``, ``page`` and ``filter``. An
+id given to ``before``/``since`` bounds by its creation second (Trello compares the first 4
+bytes only); a date bounds to the millisecond, or to the second like an id when the
+server's ``date_bounds`` is ``"second"``. Every feed is paged by the same code
+(:func:`feed_page`), so that a workspace's feed follows the board feed's rules exactly.
 """
 
 from __future__ import annotations
@@ -31,8 +33,21 @@ def actions_page(  # noqa: PLR0913, PLR0917
 
     ``prefix`` is ``actions_`` when the actions are nested in ``/boards/{id}?actions=...``.
     """
+    feed = api.ws.actions_index(bid, types)
+    return feed_page(api, feed, a, limit_key, fields_arg, prefix)
+
+
+def feed_page(  # noqa: PLR0913, PLR0917
+    api: TrelloApi,
+    feed: tuple[list[dict[str, Any]], list[int], list[int]],
+    a: Any,
+    limit_key: str = "limit",
+    fields_arg: str | None = None,
+    prefix: str = "",
+) -> list[dict[str, Any]]:
+    """One page of a feed given as (actions by (date, id) asc, date ms, id seconds)."""
     limit = parse_limit(a.get(limit_key), 50, limit_key)
-    acts, ms_arr, secs = api.ws.actions_index(bid, types)
+    acts, ms_arr, secs = feed
     lo, hi = 0, len(acts)
     before = a.get(prefix + "before")
     since = a.get(prefix + "since")
@@ -58,13 +73,28 @@ def actions_page(  # noqa: PLR0913, PLR0917
     return out
 
 
+def action_types(filt: str) -> tuple[str, ...] | None:
+    """The types an actions ``filter`` keeps: ``all`` (None) or a comma list."""
+    if filt in ("all", ""):
+        return None
+    return tuple(sorted(t.strip() for t in filt.split(",") if t.strip()))
+
+
 def get_board_actions(api: TrelloApi, req: Request, bid: str) -> bytes:
     """``/boards/{id}/actions``: ``filter`` is ``all`` or a comma list of types."""
     bid = api.board_id(bid)
-    filt = req.args.get("filter", "all")
-    types = (
-        None
-        if filt in ("all", "")
-        else tuple(sorted(t.strip() for t in filt.split(",") if t.strip()))
-    )
+    types = action_types(req.args.get("filter", "all"))
     return dumps(actions_page(api, bid, types, req.args, fields_arg=req.args.get("fields")))
+
+
+def get_organization_actions(api: TrelloApi, req: Request, oid: str) -> bytes:
+    """``/organizations/{id}/actions``: the workspace's own feed, paged as a board's.
+
+    Only workspace actions (``createOrganization``, ``addMemberToOrganization``...): the
+    recorded answer of a workspace whose boards were busy held its ``createOrganization``
+    alone, not its boards' actions.
+    """
+    org_id = api.org_id(oid)
+    types = action_types(req.args.get("filter", "all"))
+    feed = api.ws.organization_actions_index(org_id, types)
+    return dumps(feed_page(api, feed, req.args, fields_arg=req.args.get("fields")))

@@ -127,15 +127,16 @@ class TrelloApi:
         return bid
 
     def member_id(self, ref: str) -> str:
-        """The id of a member named by id, username or ``me``."""
+        """The id of a member named by id, username or ``me`` (workspace-only people too)."""
         ws = self.ws
         if ref == "me":
             return ws.me_id
-        if ref in ws.members:
+        if ref in ws.members or ref in ws.org_only_members:
             return ref
-        for member_id, member in ws.members.items():
-            if member["username"] == ref:
-                return member_id
+        for people in (ws.members, ws.org_only_members):
+            for member_id, member in people.items():
+                if member["username"] == ref:
+                    return member_id
         if not is_object_id(ref):
             raise ApiError(400, "invalid id")
         raise ApiError(404, NOT_FOUND)

@@ -1,7 +1,9 @@
 """Routes of a board and what hangs off it: lists, labels, members, checklists and more.
 
 ``/boards/{id}`` is also the nested board call that fetches several of them at once
-(``?lists=all&labels=all&customFields=true&memberships=all...``), as the tap does.
+(``?lists=all&labels=all&customFields=true&memberships=all...``), as the tap does;
+``pluginData=true`` adds the board's own Power-Up data (``scope: board``), and
+``card_pluginData=true`` each nested card's.
 """
 
 from __future__ import annotations
@@ -54,11 +56,21 @@ def get_board(api: TrelloApi, req: Request, bid: str) -> bytes:
     ms = a.get("memberships", "none")
     if ms != "none":
         out["memberships"] = memberships_filtered(ws.board_memberships(bid), ms)
+    out.update(board_extras(api, bid, a))
+    return dumps(out)
+
+
+def board_extras(api: TrelloApi, bid: str, a: Any) -> dict[str, Any]:
+    """The board's checklists, custom fields and Power-Up data, when asked."""
+    ws = api.ws
+    out: dict[str, Any] = {}
     if a.get("checklists", "none") != "none":
         out["checklists"] = ws.board_checklists(bid)
     if truthy(a.get("customFields")):
         out["customFields"] = ws.board_custom_fields(bid)
-    return dumps(out)
+    if truthy(a.get("pluginData")):
+        out["pluginData"] = ws.model_plugin_data(bid)
+    return out
 
 
 def memberships_filtered(recs: list[dict[str, Any]], filt: str) -> list[dict[str, Any]]:
@@ -145,3 +157,8 @@ def get_list(api: TrelloApi, req: Request, lid: str) -> bytes:
     """``/lists/{id}``."""
     lst = api.on_visible_board(api.ws.lists, lid)
     return dumps(project(lst, parse_fields(req.args.get("fields"), None)))
+
+
+def get_board_plugin_data(api: TrelloApi, req: Request, bid: str) -> bytes:  # noqa: ARG001
+    """``/boards/{id}/pluginData``: the board's own Power-Up data (``scope: board``)."""
+    return dumps(api.ws.model_plugin_data(api.board_id(bid)))

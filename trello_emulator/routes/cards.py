@@ -5,7 +5,10 @@ order (shuffled deterministically, as Trello's are unsorted); ``before``/``since
 them by creation second, whether given an id or a date. ``customFieldItems``,
 ``attachments``, ``checklists`` and ``members`` nest those objects in each card; an answer
 that would nest more than ``api.max_nested_objects`` of them is refused (403), as Trello
-refuses over-large answers rather than truncate them.
+refuses over-large answers rather than truncate them. ``pluginData=true`` (``card_pluginData``
+nested) adds each card's Power-Up data; without it no card carries a ``pluginData`` key, as
+in every recorded card answer (``pluginData`` is not a card field: ``fields=pluginData``
+names nothing).
 """
 
 from __future__ import annotations
@@ -107,12 +110,13 @@ def card_views(
     att = att_arg.lower() not in ("false", "none", "0")
     chk = a.get(prefix + "checklists", "none") != "none"
     mem = truthy(a.get(prefix + "members"))
-    if fields is None and not (cfi or att or chk or mem):
+    plg = truthy(a.get(prefix + "pluginData"))
+    if fields is None and not (cfi or att or chk or mem or plg):
         return cards
     out = []
     for c in cards:
         v = project(c, fields)
-        if cfi or att or chk or mem:
+        if cfi or att or chk or mem or plg:
             v = api.ws.card_with_extras(
                 v
                 if fields is None
@@ -121,6 +125,7 @@ def card_views(
                 attachments=att,
                 checklists=chk,
                 members=mem,
+                plugin_data=plg,
             )
             if fields is not None:
                 for k in ("idChecklists", "idMembers"):
@@ -135,10 +140,14 @@ def cards_json(api: TrelloApi, cards: list[dict[str, Any]], a: Any) -> bytes:
     if a.get("fields") not in (None, "all"):
         return dumps(card_views(api, cards, a))
     ws = api.ws
-    cfi = truthy(a.get("customFieldItems"))
-    att = a.get("attachments", "false").lower() not in ("false", "none", "0")
-    chk = a.get("checklists", "none") != "none"
-    mem = truthy(a.get("members"))
+    wanted = {
+        "attachments": a.get("attachments", "false").lower() not in ("false", "none", "0"),
+        "custom_field_items": truthy(a.get("customFieldItems")),
+        "checklists": a.get("checklists", "none") != "none",
+        "members": truthy(a.get("members")),
+        "plugin_data": truthy(a.get("pluginData")),
+    }
+    nested = any(wanted.values())
     if api.card_json_label_version != ws.label_version:
         api.card_json.clear()
         api.card_json_label_version = ws.label_version
@@ -150,19 +159,17 @@ def cards_json(api: TrelloApi, cards: list[dict[str, Any]], a: Any) -> bytes:
             hit = (c, dumps(c))
             cache[c["id"]] = hit
         body = hit[1]
-        if att or cfi or chk or mem:
-            extra = {}
-            if att:
-                extra["attachments"] = ws.card_attachments.get(c["id"], [])
-            if cfi:
-                extra["customFieldItems"] = ws.card_custom_field_items.get(c["id"], [])
-            if chk:
-                extra["checklists"] = [ws.checklists[x] for x in c["idChecklists"]]
-            if mem:
-                extra["members"] = ws.card_with_extras(c, members=True)["members"]
-            body = body[:-1] + b"," + dumps(extra)[1:]
+        if nested:
+            body = body[:-1] + b"," + dumps(card_extras(api, c, wanted))[1:]
         parts.append(body)
     return b"[" + b",".join(parts) + b"]"
+
+
+def card_extras(api: TrelloApi, card: dict[str, Any], wanted: dict[str, bool]) -> dict[str, Any]:
+    """Only the nested objects ``wanted`` (``card_with_extras`` flags) of a card, in order."""
+    bare = {"id": card["id"], "idChecklists": card["idChecklists"], "idMembers": card["idMembers"]}
+    extra = api.ws.card_with_extras(bare, **wanted)
+    return {k: v for k, v in extra.items() if k not in bare}
 
 
 def nested_objects(api: TrelloApi, cards: list[dict[str, Any]], a: Any) -> int:
@@ -224,3 +231,9 @@ def get_card_custom_field_items(api: TrelloApi, req: Request, cid: str) -> bytes
     """``/cards/{id}/customFieldItems`` (a request per card: the tap never calls it)."""
     card = api.on_visible_board(api.ws.cards, cid)
     return dumps(api.ws.card_custom_field_items.get(card["id"], []))
+
+
+def get_card_plugin_data(api: TrelloApi, req: Request, cid: str) -> bytes:  # noqa: ARG001
+    """``/cards/{id}/pluginData`` (a request per card: the tap never calls it)."""
+    card = api.on_visible_board(api.ws.cards, cid)
+    return dumps(api.ws.model_plugin_data(card["id"]))

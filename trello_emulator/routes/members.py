@@ -1,13 +1,10 @@
-"""Routes of members and organizations: who the token is, and which boards it sees."""
+"""Routes of members: who the token is, which boards it sees, which workspaces it is in."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from trello_emulator.model.ids import id_second, parse_iso_ms
-from trello_emulator.model.members import MEMBER_DEFAULT_FIELDS
-
-from .params import ApiError, dumps, given, parse_fields, parse_limit, project
+from .params import ApiError, dumps, parse_fields, project
 
 if TYPE_CHECKING:
     from werkzeug.wrappers import Request
@@ -33,7 +30,7 @@ def board_filter(api: TrelloApi, boards: list[str], filt: str) -> list[str]:
 
 def get_member(api: TrelloApi, req: Request, mid: str) -> bytes:
     """``/members/{id}``: every field unless ``fields``."""
-    member = api.ws.members[api.member_id(mid)]
+    member = api.ws.member_record(api.member_id(mid))
     return dumps(project(member, parse_fields(req.args.get("fields"), None)))
 
 
@@ -48,62 +45,6 @@ def get_member_boards(api: TrelloApi, req: Request, mid: str) -> bytes:
 
 def get_member_organizations(api: TrelloApi, req: Request, mid: str) -> bytes:
     """``/members/{id}/organizations``."""
-    member = api.ws.members[api.member_id(mid)]
+    member = api.ws.member_record(api.member_id(mid))
     fields = parse_fields(req.args.get("fields"), None)
     return dumps([project(api.ws.organizations[o], fields) for o in member["idOrganizations"]])
-
-
-def get_organization(api: TrelloApi, req: Request, oid: str) -> bytes:
-    """``/organizations/{id}``."""
-    fields = parse_fields(req.args.get("fields"), None)
-    return dumps(project(api.ws.organizations[api.org_id(oid)], fields))
-
-
-def get_organization_members(api: TrelloApi, req: Request, oid: str) -> bytes:
-    """``/organizations/{id}/members``: {id, fullName, username} by default."""
-    org_id = api.org_id(oid)
-    fields = parse_fields(req.args.get("fields"), MEMBER_DEFAULT_FIELDS)
-    return dumps(
-        [
-            api.ws.member_view(m, fields)
-            for m, rec in api.ws.members.items()
-            if org_id in rec.get("idOrganizations", [])
-        ]
-    )
-
-
-def get_organization_memberships(api: TrelloApi, req: Request, oid: str) -> bytes:  # noqa: ARG001
-    """``/organizations/{id}/memberships``."""
-    return dumps(api.ws.organizations[api.org_id(oid)].get("memberships", []))
-
-
-def get_organization_actions(api: TrelloApi, req: Request, oid: str) -> bytes:
-    """Actions of the workspace's visible boards, newest first (``limit``, ``since``)."""
-    ws = api.ws
-    org_id = api.org_id(oid)
-    limit = parse_limit(req.args.get("limit"), 50)
-    acts = [
-        a
-        for b in ws.organizations[org_id]["idBoards"]
-        if ws.is_visible(b)
-        for a in ws.board_actions(b)
-    ]
-    since = req.args.get("since")
-    if given(since):
-        kind, val = api.parse_bound(since)
-        if kind == "id":
-            acts = [a for a in acts if id_second(a["id"]) > val]
-        else:
-            acts = [a for a in acts if parse_iso_ms(a["date"]) > val]
-    acts.sort(key=lambda a: (a["date"], a["id"]), reverse=True)
-    return dumps(acts[:limit])
-
-
-def get_organization_boards(api: TrelloApi, req: Request, oid: str) -> bytes:
-    """``/organizations/{id}/boards``: the visible ones (every field by default)."""
-    ws = api.ws
-    org_id = api.org_id(oid)
-    boards = [b for b in ws.organizations[org_id]["idBoards"] if ws.is_visible(b)]
-    boards = board_filter(api, boards, req.args.get("filter", "all"))
-    fields = parse_fields(req.args.get("fields"), None)
-    return dumps([project(ws.boards[b], fields) for b in boards])
