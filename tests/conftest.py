@@ -16,16 +16,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
 
-def tap_config(workspace: Workspace, server: EmulatorServer, **overrides: Any) -> dict[str, Any]:
-    """A tap config pointing at ``server`` with the workspace's valid credentials."""
-    return {
-        "api_key": workspace.api_key,
-        "token": workspace.token,
-        "api_url": server.url,
-        **overrides,
-    }
-
-
 @pytest.fixture(scope="session")
 def workspace() -> Workspace:
     """The default data set: a big board with bulk-created runs, and smaller boards.
@@ -44,7 +34,7 @@ def emulator(workspace: Workspace) -> Iterator[EmulatorServer]:
 
 @pytest.fixture
 def config(workspace: Workspace, emulator: EmulatorServer) -> dict[str, Any]:
-    return tap_config(workspace, emulator)
+    return emulator.tap_config()
 
 
 @pytest.fixture
@@ -57,7 +47,7 @@ def make_emulator() -> Iterator[Callable[..., tuple[Workspace, EmulatorServer, d
         ) -> tuple[Workspace, EmulatorServer, dict[str, Any]]:
             workspace = Workspace.generate(**generate)
             server = stack.enter_context(EmulatorServer(workspace, **(server_options or {})))
-            return workspace, server, tap_config(workspace, server)
+            return workspace, server, server.tap_config()
 
         yield make
 

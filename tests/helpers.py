@@ -13,8 +13,12 @@ from collections import defaultdict
 from contextlib import redirect_stdout
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from tap_trello.tap import TapTrello
+
+if TYPE_CHECKING:
+    from trello_emulator import EmulatorServer, Workspace
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,6 +42,12 @@ class SyncResult:
 
     def counts(self) -> dict[str, int]:
         return {name: len(rows) for name, rows in self.records.items()}
+
+
+def tap_config(workspace: Workspace, server: EmulatorServer, **overrides: Any) -> dict[str, Any]:
+    """A tap config pointing at ``server`` with the workspace's valid credentials."""
+    assert server.ws is workspace
+    return server.tap_config(**overrides)
 
 
 def parse_messages(lines: str | list[str]) -> SyncResult:

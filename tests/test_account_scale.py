@@ -11,8 +11,7 @@ from collections import Counter
 
 import pytest
 
-from tests.conftest import tap_config
-from tests.helpers import parse_messages, run_cli, run_tap
+from tests.helpers import parse_messages, run_cli, run_tap, tap_config
 from trello_emulator import EmulatorServer, FaultConfig, Workspace
 
 #: The many-boards workspace: 120 boards of 3 lists, 25 cards, 60 actions; one in ten

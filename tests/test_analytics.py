@@ -42,8 +42,7 @@ from tests.analytics_expected import (
     expected_list_daily_cards,
     expected_stays,
 )
-from tests.conftest import tap_config
-from tests.helpers import REPO_ROOT
+from tests.helpers import REPO_ROOT, tap_config
 from tests.meltano_support import PROD, meltano_env, run_meltano
 from tests.test_dbt_package import git, package_version, readme_package_entry
 from trello_emulator import EmulatorServer, Workspace

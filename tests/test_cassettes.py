@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from tap_trello.schemas import SCHEMAS
-from tests.test_schemas import (
+from tests.schema_checks import (
     action_records,
     card_records,
     checklist_records,

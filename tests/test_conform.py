@@ -30,9 +30,8 @@ from bench.conform_cost import main as conform_cost
 from tap_trello.client import TrelloStream
 from tap_trello.conform import Conformer, is_date_time
 from tap_trello.schemas import SCHEMAS
-from tests.conftest import tap_config
-from tests.helpers import catalog_selecting, parse_messages, run_cli, run_tap
-from tests.test_deletions import make_edits
+from tests.deletion_story import make_edits
+from tests.helpers import catalog_selecting, parse_messages, run_cli, run_tap, tap_config
 from trello_emulator import EmulatorServer, Workspace
 
 CARD_ID = "5f0c1e2d3b4a596877665544"

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.conftest import tap_config
+from tests.deletion_story import DATA, HISTORY, make_edits
+from tests.helpers import tap_config
 from tests.meltano_support import PROD, meltano_env, run_meltano
 from tests.mirror_target import trello_objects
-from tests.test_deletions import DATA, HISTORY, make_edits
 from trello_emulator import EmulatorServer, Workspace
 
 if TYPE_CHECKING:

@@ -19,8 +19,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.conftest import tap_config
-from tests.helpers import discover_catalog, run_tap
+from tests.helpers import discover_catalog, run_tap, tap_config
 from tests.meltano_checks import (
     check_tables,
     incremental_streams,

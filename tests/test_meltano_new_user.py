@@ -24,8 +24,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import yaml
 
-from tests.conftest import tap_config
-from tests.helpers import run_tap
+from tests.helpers import run_tap, tap_config
 from tests.meltano_shared import (
     hub_definition,
     link_shared_venvs,

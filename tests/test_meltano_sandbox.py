@@ -23,8 +23,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.conftest import tap_config
-from tests.helpers import run_tap
+from tests.helpers import run_tap, tap_config
 from tests.meltano_support import meltano_env, run_meltano
 from trello_emulator import EmulatorServer, Workspace
 

@@ -23,8 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.conftest import tap_config
-from tests.helpers import discover_catalog, run_tap
+from tests.helpers import discover_catalog, run_tap, tap_config
 from tests.meltano_checks import check_tables, keyed_records, keys_batched_after, stream_keys
 from tests.meltano_support import PROD, REPO_ROOT, meltano_env, meltano_executable, run_meltano
 from trello_emulator import EmulatorServer, Workspace

@@ -7,8 +7,14 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.conftest import tap_config
-from tests.helpers import SyncResult, catalog_selecting, parse_messages, run_cli, run_tap
+from tests.helpers import (
+    SyncResult,
+    catalog_selecting,
+    parse_messages,
+    run_cli,
+    run_tap,
+    tap_config,
+)
 
 if TYPE_CHECKING:
     from trello_emulator import Workspace

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tests.deletion_story import DATA, assert_mirrors, assert_nothing_live_is_lost
 from tests.helpers import catalog_selecting, parse_messages, run_cli, run_tap
 from tests.mirror_target import MirrorTarget, trello_objects
-from tests.test_deletions import DATA, assert_mirrors, assert_nothing_live_is_lost
 from trello_emulator import FaultConfig
 
 if TYPE_CHECKING:

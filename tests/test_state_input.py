@@ -18,8 +18,7 @@ import pytest
 from tap_trello.errors import SettingsError
 from tap_trello.saved_state import normalized_state
 from tap_trello.timestamps import parse_iso
-from tests.conftest import tap_config
-from tests.helpers import catalog_selecting, parse_messages, run_cli, run_tap
+from tests.helpers import catalog_selecting, parse_messages, run_cli, run_tap, tap_config
 from trello_emulator import EmulatorServer, Workspace
 
 if TYPE_CHECKING:

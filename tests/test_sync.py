@@ -9,8 +9,7 @@ import jsonschema
 import pytest
 
 from tap_trello.timestamps import id_second
-from tests.conftest import tap_config
-from tests.helpers import SyncResult, run_tap
+from tests.helpers import SyncResult, run_tap, tap_config
 
 if TYPE_CHECKING:
     from trello_emulator import Workspace

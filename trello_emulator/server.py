@@ -269,6 +269,15 @@ class EmulatorServer:
         finally:
             self.stop()
 
+    def tap_config(self, **overrides: Any) -> dict[str, Any]:
+        """A tap-trello config pointing at this server with the workspace's credentials."""
+        return {
+            "api_key": self.ws.api_key,
+            "token": self.ws.token,
+            "api_url": self.url,
+            **overrides,
+        }
+
     # ------------------------------------------------------------------ log
     def clear_log(self) -> None:
         """Forget logged requests."""
