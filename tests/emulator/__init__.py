@@ -1,0 +1,1 @@
+"""The emulator's own tests: Trello's semantics over HTTP, its model's edits."""
