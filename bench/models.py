@@ -18,12 +18,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.conftest import tap_config
-from tests.meltano_support import PROD
-from tests.postgres_server import PostgresServer
+from devtools.meltano import PROD, meltano_env, run_meltano
+from devtools.postgres import PostgresServer
 from tests.test_analytics import DATABASE, MARTS, assert_marts_match
 from trello_emulator import EmulatorServer, Workspace
-from trello_emulator.meltano import meltano_env, run_meltano
 
 MART_NAMES = (
     "trello__cards",
@@ -58,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         env = meltano_env(
             database=Path(tmp) / "meltano.db",
             plugins={
-                "tap-trello": tap_config(ws, emulator),
+                "tap-trello": emulator.tap_config(),
                 "target-postgres": {**pg.target_config("tap_trello"), "database": DATABASE},
             },
         )

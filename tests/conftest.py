@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from devtools.postgres import PostgresServer, PostgresUnavailableError
 from tests.meltano_shared import install_shared_plugins
-from tests.postgres_server import PostgresServer, PostgresUnavailableError
 from trello_emulator import EmulatorServer, Workspace
 
 if TYPE_CHECKING:

@@ -15,8 +15,8 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from devtools.postgres import PostgresServer
     from tests.helpers import SyncResult
-    from tests.postgres_server import PostgresServer
 
 
 # -- the catalog ------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from trello_emulator import EmulatorServer, Workspace
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from tests.postgres_server import PostgresServer
+    from devtools.postgres import PostgresServer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

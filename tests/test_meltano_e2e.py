@@ -4,7 +4,7 @@
 
 The prod environment as a user runs it, credentials and database from variables
 (TAP_TRELLO_*, TARGET_POSTGRES_*), with the tap pointed at the emulator. The throwaway
-PostgreSQL server (tests/postgres_server.py) is the session's; the tap (editable, from this
+PostgreSQL server (devtools/postgres.py) is the session's; the tap (editable, from this
 checkout) and MeltanoLabs target-postgres are the session's one install into `.meltano/`
 (tests/meltano_shared.py). The expected rows come from the emulator's workspace (for the
 first seven streams) and from an in-process run of the tap against the same data (for every
@@ -35,7 +35,7 @@ from trello_emulator import EmulatorServer, Workspace
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from tests.postgres_server import PostgresServer
+    from devtools.postgres import PostgresServer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

@@ -21,8 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import demo_analytics
-from .meltano import (
+from devtools.meltano import (
     REPO_ROOT,
     MeltanoError,
     board_rows,
@@ -31,6 +30,8 @@ from .meltano import (
     record_counts,
     run_meltano,
 )
+
+from . import demo_analytics
 from .model import Workspace
 from .server import EmulatorServer
 

@@ -11,7 +11,7 @@ import json
 import subprocess
 from typing import TYPE_CHECKING, Any
 
-from .meltano import MeltanoError, plugin_python, run_meltano
+from devtools.meltano import MeltanoError, plugin_python, run_meltano
 
 if TYPE_CHECKING:
     from pathlib import Path

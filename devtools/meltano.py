@@ -1,8 +1,4 @@
-"""Run the repository's Meltano project (meltano.yml): for the demo, and for the tests.
-
-The demo (``python -m trello_emulator.demo``) drives a real Meltano pipeline against the
-emulator, so the helpers it needs live beside it, in the emulator package, and the tests
-import them from here (``tests/meltano_support.py``).
+"""Run the repository's Meltano project (meltano.yml): for the demo, the benchmark, the tests.
 
 Meltano comes with the ``test`` extra (``pip install -e '.[test]'``, which ``make test`` and
 ``make demo`` do), so its console script sits next to this interpreter. Meltano builds each
@@ -26,6 +22,9 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+MELTANO_YML = REPO_ROOT / "meltano.yml"
+#: ``meltano`` options of a run in ``prod`` that takes everything from variables (no .env).
+PROD = ("--env-file", os.devnull, "--environment=prod")
 
 # The tap's last line: "Sync done in 1.2 s: 1,392 records (actions 600, cards 400, …), …".
 _SUMMARY = re.compile(r"Sync done in [\d,.]+ s: [\d,]+ records \(([^)]*)\)")
