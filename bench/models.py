@@ -28,6 +28,11 @@ MART_NAMES = (
     "trello__card_list_periods",
     "trello__list_daily_cards",
     "trello__board_daily_activity",
+    "trello__lists",
+    "trello__card_cycle_times",
+    "trello__board_weekly_flow",
+    "trello__card_due_dates",
+    "trello__custom_field_history",
 )
 
 

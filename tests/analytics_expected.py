@@ -8,15 +8,27 @@ of the warehouse) and applies the definitions of the marts literally, without an
 * :func:`expected_stays` - ``trello__card_list_periods``, by stay id;
 * :func:`expected_list_daily_cards` - ``trello__list_daily_cards``, by (list id, day);
 * :func:`expected_board_daily_activity` - ``trello__board_daily_activity``, by
-  (board id, member id, day).
+  (board id, member id, day);
+
+and the delivery marts, which take the ``trello_list_stages`` mapping the build had (None for
+the default rules):
+
+* :func:`expected_lists` - ``trello__lists``, by list id;
+* :func:`expected_card_cycle_times` - ``trello__card_cycle_times``, by card id;
+* :func:`expected_board_weekly_flow` - ``trello__board_weekly_flow``, by (board id, week);
+* :func:`expected_card_due_dates` - ``trello__card_due_dates``, by card id;
+* :func:`expected_custom_field_history` - ``trello__custom_field_history``, by period id.
 
 Timestamps are naive ``datetime`` in UTC with the milliseconds of Trello's ISO strings;
-days are ``date``; durations are ``Decimal`` seconds rounded to 3 places.
+days are ``date``; durations are ``Decimal`` seconds rounded to 3 places; percentiles of days
+are ``float``.
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -24,6 +36,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from trello_emulator import Workspace
 
 EPOCH = datetime(1970, 1, 1)  # noqa: DTZ001 - naive UTC by design
@@ -385,4 +399,408 @@ def expected_board_daily_activity(
         ) or atype == "moveCardToBoard"
         row["commented_count"] += atype == "commentCard"
         row["completed_count"] += _is_completion(action)
+    return out
+
+
+# ---------------------------------------------------------------------- workflow stages
+DONE_WORDS = (
+    "done",
+    "complete",
+    "completed",
+    "finished",
+    "shipped",
+    "released",
+    "resolved",
+    "closed",
+)
+BACKLOG_WORDS = ("backlog", "to do", "todo", "inbox", "ideas", "icebox", "planned", "later")
+STAGES = ("backlog", "in_progress", "done")
+
+
+def _is_word_character(char: str) -> bool:
+    """A letter or digit as the stage rules define them: a-z, 0-9 (after lower-casing) and
+    U+00C0 to U+1FFF but the multiplication and division signs; emoji, punctuation, symbols
+    and CJK are not."""
+    return char in "abcdefghijklmnopqrstuvwxyz0123456789" or (
+        "\u00c0" <= char <= "\u1fff" and char not in "\u00d7\u00f7"
+    )
+
+
+def _words(text: str) -> list[str]:
+    """The words of ``text``, lower case: runs of letters and digits (anything else, emoji
+    and punctuation included, separates them)."""
+    words: list[str] = []
+    current = ""
+    for char in text.lower():
+        if _is_word_character(char):
+            current += char
+        elif current:
+            words.append(current)
+            current = ""
+    return [*words, current] if current else words
+
+
+def _has_word(name_words: list[str], phrase: str) -> bool:
+    """``phrase`` (one word or several) occurs as whole consecutive words."""
+    wanted = phrase.split()
+    return any(
+        name_words[i : i + len(wanted)] == wanted for i in range(len(name_words) - len(wanted) + 1)
+    )
+
+
+def stage_of(list_id: str | None, name: str | None, stages: Mapping[str, str] | None) -> str:
+    """A list's workflow stage: the mapping by id, then by name (case-insensitive, trimmed),
+    then by the words of its name."""
+    for key, stage in (stages or {}).items():
+        if key == list_id:
+            return stage
+    for key, stage in (stages or {}).items():
+        if name is not None and key.strip(" ").lower() == name.strip(" ").lower():
+            return stage
+    words = _words(name or "")
+    if any(_has_word(words, w) for w in DONE_WORDS):
+        return "done"
+    if any(_has_word(words, w) for w in BACKLOG_WORDS):
+        return "backlog"
+    return "in_progress"
+
+
+def expected_lists(
+    ws: Workspace, stages: Mapping[str, str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """``trello__lists``: list id -> board_id, list_name, stage, is_archived, position."""
+    live = live_tables(ws)
+    return {
+        list_id: {
+            "board_id": lst["idBoard"],
+            "list_name": lst["name"],
+            "stage": stage_of(list_id, lst["name"], stages),
+            "is_archived": bool(lst.get("closed")),
+            "position": lst.get("pos"),
+        }
+        for list_id, lst in live.lists.items()
+    }
+
+
+@dataclass
+class StagedStay:
+    """A stay with its list's stage, in its card's order."""
+
+    card_id: str
+    board_id: str | None
+    stage: str
+    entered_at: datetime
+    left_at: datetime | None
+
+
+def staged_stays(live: Live, stages: Mapping[str, str] | None) -> dict[str, list[StagedStay]]:
+    """Each card's stays (deleted cards' too) in the order they happened, with their stage.
+
+    The stay since the card's creation comes first; the others follow their opening
+    actions' order (date, then a card leaving a board before it enters the next, then id).
+    """
+    by_card: dict[str, list[tuple[Any, StagedStay]]] = defaultdict(list)
+    for stay_id, stay in stays_from_live(live).items():
+        card_id = stay["card_id"]
+        if stay_id == card_id:
+            order: tuple[Any, ...] = (stay["entered_at"], -1, "")
+        else:
+            action = live.actions[stay_id]
+            rank = 0 if action["type"] == "moveCardFromBoard" else 1
+            order = (stay["entered_at"], rank, stay_id)
+        stage = stage_of(stay["list_id"], stay["list_name"], stages)
+        staged = StagedStay(card_id, stay["board_id"], stage, stay["entered_at"], stay["left_at"])
+        by_card[card_id].append((order, staged))
+    return {
+        card_id: [staged for _, staged in sorted(pairs, key=lambda pair: pair[0])]
+        for card_id, pairs in by_card.items()
+    }
+
+
+def _first_started(stays: list[StagedStay]) -> StagedStay | None:
+    """The card's first stay in a list that is not a backlog list."""
+    return next((s for s in stays if s.stage != "backlog"), None)
+
+
+def _completions(stays: list[StagedStay]) -> list[StagedStay]:
+    """The stays by which a card entered a done list from one that is not (or was created in
+    one)."""
+    return [
+        s
+        for i, s in enumerate(stays)
+        if s.stage == "done" and (i == 0 or stays[i - 1].stage != "done")
+    ]
+
+
+def expected_card_cycle_times(
+    ws: Workspace, stages: Mapping[str, str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """``trello__card_cycle_times``: card id -> its row, for each card of ``trello__cards``.
+
+    Keys: board_id, created_at, first_started_at, is_completed, completed_at,
+    lead_time_seconds, cycle_time_seconds, times_reopened, current_stage,
+    current_stage_entered_at.
+    """
+    live = live_tables(ws)
+    cards = expected_cards(ws)
+    staged = staged_stays(live, stages)
+    out: dict[str, dict[str, Any]] = {}
+    for card_id, card in cards.items():
+        stays = staged.get(card_id, [])
+        current = stage_of(card["list_id"], card["list_name"], stages)
+        # the final run of stays in lists of the current stage (none if the last stay's list
+        # is of another stage: a history that does not reach the card's list)
+        run: list[StagedStay] = []
+        for stay in reversed(stays):
+            if stay.stage != current:
+                break
+            run.append(stay)
+        entered = run[-1].entered_at if run else None
+        started = _first_started(stays)
+        first_started_at = started.entered_at if started is not None else None
+        completed_at = entered if current == "done" else None
+        out[card_id] = {
+            "board_id": card["board_id"],
+            "created_at": card["created_at"],
+            "first_started_at": first_started_at,
+            "is_completed": current == "done",
+            "completed_at": completed_at,
+            "lead_time_seconds": (
+                _seconds(card["created_at"], completed_at) if completed_at else None
+            ),
+            "cycle_time_seconds": (
+                _seconds(first_started_at, completed_at)
+                if completed_at and first_started_at
+                else None
+            ),
+            "times_reopened": sum(
+                1
+                for before, after in itertools.pairwise(stays)
+                if before.stage == "done" and after.stage != "done"
+            ),
+            "current_stage": current,
+            "current_stage_entered_at": entered,
+        }
+    return out
+
+
+def week_of(moment: datetime | date) -> date:
+    """The Monday of the ISO week of ``moment`` (UTC)."""
+    day = moment.date() if isinstance(moment, datetime) else moment
+    return day - timedelta(days=day.weekday())
+
+
+def percentile_cont(values: list[float], fraction: float) -> float | None:
+    """The continuous percentile (linear interpolation between the closest ranks)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = fraction * (len(ordered) - 1)
+    low = math.floor(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def expected_board_weekly_flow(
+    ws: Workspace, now: datetime, stages: Mapping[str, str] | None = None
+) -> dict[tuple[str, date], dict[str, Any]]:
+    """``trello__board_weekly_flow``: (board id, week start) -> cards_started,
+    cards_completed, wip_at_week_end, cycle_time_p50_days, cycle_time_p85_days.
+
+    Every card's stays count (deleted cards' past included), each on the board of the stay:
+    a card starts with its first stay outside backlog lists, is completed by each stay in a
+    done list that follows a stay that is not (or that it was created in), and is in
+    progress at an instant when the stay covering it is in an in_progress list. ``now``: the
+    end of the current week.
+    """
+    live = live_tables(ws)
+    staged = staged_stays(live, stages)
+    first_week: dict[str | None, date] = {}
+    for stays in staged.values():
+        for stay in stays:
+            week = week_of(stay.entered_at)
+            if stay.board_id not in first_week or week < first_week[stay.board_id]:
+                first_week[stay.board_id] = week
+    started: dict[tuple[str | None, date], set[str]] = defaultdict(set)
+    # (board, week) -> card -> the cycle time of its last completion of the week, in days
+    completed: dict[tuple[str | None, date], dict[str, tuple[datetime, float]]] = defaultdict(dict)
+    for card_id, stays in staged.items():
+        start = _first_started(stays)
+        if start is None:
+            continue
+        started[start.board_id, week_of(start.entered_at)].add(card_id)
+        for done in _completions(stays):
+            seconds = _seconds(start.entered_at, done.entered_at)
+            assert seconds is not None
+            of_week = completed[done.board_id, week_of(done.entered_at)]
+            if card_id not in of_week or of_week[card_id][0] <= done.entered_at:
+                of_week[card_id] = (done.entered_at, float(seconds) / 86400)
+    current_week = week_of(now)
+    in_progress: dict[str | None, list[StagedStay]] = defaultdict(list)
+    for stays in staged.values():
+        for stay in stays:
+            if stay.stage == "in_progress":
+                in_progress[stay.board_id].append(stay)
+    out: dict[tuple[str, date], dict[str, Any]] = {}
+    for board_id in live.boards:
+        if board_id not in first_week or first_week[board_id] > current_week:
+            continue
+        weeks = [first_week[board_id]]
+        while weeks[-1] < current_week:
+            weeks.append(weeks[-1] + timedelta(days=7))
+        # each week's end: Monday 00:00 of the next week, now for the current week
+        ends = [datetime.combine(w + timedelta(days=7), datetime.min.time()) for w in weeks]
+        ends[-1] = now
+        wip: list[set[str]] = [set() for _ in weeks]
+        for stay in in_progress[board_id]:
+            # in the list at a week's end: entered before it, not left before it
+            first = bisect.bisect_right(ends, stay.entered_at)
+            last = len(ends) if stay.left_at is None else bisect.bisect_right(ends, stay.left_at)
+            for k in range(first, last):
+                wip[k].add(stay.card_id)
+        for k, week in enumerate(weeks):
+            days = [cycle for _, cycle in completed[board_id, week].values()]
+            out[board_id, week] = {
+                "cards_started": len(started[board_id, week]),
+                "cards_completed": len(days),
+                "wip_at_week_end": len(wip[k]),
+                "cycle_time_p50_days": percentile_cont(days, 0.5),
+                "cycle_time_p85_days": percentile_cont(days, 0.85),
+            }
+    return out
+
+
+# ---------------------------------------------------------------------- due dates
+def expected_card_due_dates(ws: Workspace, now: datetime) -> dict[str, dict[str, Any]]:
+    """``trello__card_due_dates``: card id -> its row, for each card of ``trello__cards``
+    with a due date.
+
+    Keys: board_id, due_at, is_due_complete, due_completed_at, is_completed_late,
+    is_overdue, due_date_changes.
+    """
+    live = live_tables(ws)
+    completions: dict[str, datetime] = {}
+    changes: Counter[str] = Counter()
+    for action in live.actions.values():
+        if action["type"] != "updateCard":
+            continue
+        data = action.get("data") or {}
+        card_id = _ref_id(data, "card")
+        if card_id is None:
+            continue
+        card, old = data.get("card") or {}, data.get("old") or {}
+        at = parse_time(action["date"])
+        assert at is not None
+        sets_complete = card.get("dueComplete") is True and old.get("dueComplete") is False
+        if sets_complete and (card_id not in completions or completions[card_id] < at):
+            completions[card_id] = at
+        if old.get("due") is not None:
+            changes[card_id] += 1
+    out: dict[str, dict[str, Any]] = {}
+    for card_id, card in expected_cards(ws).items():
+        due_at = card["due_at"]
+        if due_at is None:
+            continue
+        complete = card["is_due_complete"]
+        completed_at = completions.get(card_id) if complete else None
+        out[card_id] = {
+            "board_id": card["board_id"],
+            "due_at": due_at,
+            "is_due_complete": complete,
+            "due_completed_at": completed_at,
+            "is_completed_late": completed_at > due_at if completed_at is not None else None,
+            "is_overdue": not complete and due_at < now,
+            "due_date_changes": changes[card_id],
+        }
+    return out
+
+
+# ---------------------------------------------------------------------- custom field history
+def _custom_field_text(
+    value: dict[str, Any] | None, option_id: str | None, options: Mapping[str, str | None]
+) -> str | None:
+    """A custom field value as text: the number, text, date or checkbox string Trello sends,
+    or a list field's option text (its id when the option is gone); None when cleared."""
+    for key in ("number", "text", "date", "checked"):
+        if value and value.get(key) is not None:
+            text: str = value[key]
+            return text
+    if option_id:
+        option_text = options.get(option_id)
+        return option_text if option_text is not None else option_id
+    return None
+
+
+def expected_custom_field_history(ws: Workspace) -> dict[str, dict[str, Any]]:
+    """``trello__custom_field_history``: period id -> card_id, board_id, custom_field_id,
+    custom_field_name, value, valid_from, valid_until; for the cards of ``trello__cards``.
+
+    A period opens with each ``updateCustomFieldItem`` that sets a value (its id is the
+    period's) and ends with the next one of that field on that card; a current value of the
+    card that no action of that field explains is one period (the item's id) from and until
+    null.
+    """
+    live = live_tables(ws)
+    cards = expected_cards(ws)
+    with ws.lock:
+        fields = {
+            field_id: ws.custom_fields[field_id]
+            for b in live.boards
+            for field_id in ws.index[b].custom_fields
+            if field_id in ws.custom_fields
+        }
+        items = {card_id: list(ws.card_custom_field_items.get(card_id, [])) for card_id in cards}
+    options: dict[str, str | None] = {
+        option["id"]: (option.get("value") or {}).get("text")
+        for definition in fields.values()
+        for option in definition.get("options") or []
+    }
+    changes: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for action in live.actions.values():
+        if action["type"] != "updateCustomFieldItem":
+            continue
+        data = action.get("data") or {}
+        item = data.get("customFieldItem") or {}
+        card_id = _ref_id(data, "card")
+        field_id = _ref_id(data, "customField") or item.get("idCustomField")
+        if card_id in cards and field_id is not None:
+            changes[card_id, field_id].append(action)
+    out: dict[str, dict[str, Any]] = {}
+    for (card_id, field_id), actions in changes.items():
+        actions.sort(key=lambda a: (parse_time(a["date"]), a["id"]))
+        for i, action in enumerate(actions):
+            data = action["data"]
+            item = data.get("customFieldItem") or {}
+            text = _custom_field_text(item.get("value"), item.get("idValue"), options)
+            if text is None:  # cleared: the previous period ended, none opens
+                continue
+            field = fields.get(field_id)
+            out[action["id"]] = {
+                "card_id": card_id,
+                "board_id": _ref_id(data, "board"),
+                "custom_field_id": field_id,
+                "custom_field_name": (
+                    field["name"] if field else (data.get("customField") or {}).get("name")
+                ),
+                "value": text,
+                "valid_from": parse_time(action["date"]),
+                "valid_until": (
+                    parse_time(actions[i + 1]["date"]) if i + 1 < len(actions) else None
+                ),
+            }
+    for card_id, card_items in items.items():
+        for item in card_items:
+            field_id = item["idCustomField"]
+            if (card_id, field_id) in changes:
+                continue
+            field = fields.get(field_id)
+            out[item["id"]] = {
+                "card_id": card_id,
+                "board_id": cards[card_id]["board_id"],
+                "custom_field_id": field_id,
+                "custom_field_name": field["name"] if field else None,
+                "value": _custom_field_text(item.get("value"), item.get("idValue"), options),
+                "valid_from": None,
+                "valid_until": None,
+            }
     return out

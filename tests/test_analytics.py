@@ -7,19 +7,24 @@ configured only by the TARGET_POSTGRES_* variables, as a user runs it, the loade
 the schema ``trello`` (TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA): dbt follows it with no other
 variable, into ``trello_analytics``. The workspace's history holds a card moved to another
 list, to another board, within it, and back; an archived card, also marked done; a deleted
-card; a card copied, a check item made a card; new cards, check items ticked, comments. Then
-the team deletes and moves more, and the incremental run's deletion records reach the
-warehouse: the marts count only live rows. Each time every row of the four marts is
-compared with the figures tests/analytics_expected.py computes from the emulator's model,
-with no SQL.
+card; a card copied, a check item made a card; new cards, check items ticked, comments; and
+the delivery history (:class:`Delivery`): lists named like real workflows, cards moved
+through them, reopened and created done, a board of known cycle times, due dates set, moved,
+completed and undone, custom field values set, changed and cleared. Then the team deletes,
+moves, reopens and re-estimates more, and the incremental run brings it, deletion records
+included: the marts count only live rows. Each time every row of the nine marts is compared
+with the figures tests/analytics_expected.py computes from the emulator's model, with no
+SQL; the figures known in advance (stages of the workflow lists, percentiles of the known
+cycle times, due dates) are checked as such.
 
 Then another workspace, loaded with the loader's schema unset: dbt reads the loader's
 default (``tap_trello``). Its raw tables then move to another schema, which the README's
-override (DBT_POSTGRES_TRELLO_SCHEMA) names. Last, a user's own dbt project installs the
-package as transform/README.md writes it (``git:`` + ``subdirectory:`` + the release tag),
-from a local git repository holding this transform/ at that tag, reading the moved tables
-(``trello_schema``): its marts, the example queries of analyses/, ``dbt source freshness``
-and ``dbt docs generate``.
+override (DBT_POSTGRES_TRELLO_SCHEMA) names, with the stages of some lists named by the
+utility's setting (DBT_POSTGRES_TRELLO_LIST_STAGES). Last, a user's own dbt project installs
+the package as transform/README.md writes it (``git:`` + ``subdirectory:`` + the release
+tag), from a local git repository holding this transform/ at that tag, reading the moved
+tables (``trello_schema``) with its own ``trello_list_stages``: its marts, the example
+queries of analyses/, ``dbt source freshness`` and ``dbt docs generate``.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ import math
 import os
 import shutil
 import subprocess
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
@@ -38,9 +43,17 @@ import pytest
 
 from tests.analytics_expected import (
     expected_board_daily_activity,
+    expected_board_weekly_flow,
+    expected_card_cycle_times,
+    expected_card_due_dates,
     expected_cards,
+    expected_custom_field_history,
     expected_list_daily_cards,
+    expected_lists,
     expected_stays,
+    percentile_cont,
+    stage_of,
+    week_of,
 )
 from tests.helpers import REPO_ROOT, tap_config
 from tests.meltano_support import PROD, meltano_env, run_meltano
@@ -48,10 +61,10 @@ from tests.test_dbt_package import git, package_version, readme_package_entry
 from trello_emulator import EmulatorServer, Workspace
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
     from pathlib import Path
 
-    from tests.postgres_server import PostgresServer
+    from devtools.postgres import PostgresServer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -99,10 +112,79 @@ ACTIVITY_COLUMNS = {
 }
 
 
+LIST_COLUMNS = {
+    "board_id": "text",
+    "list_name": "text",
+    "stage": "text",
+    "is_archived": "text",
+    "position": "float",
+}
+CYCLE_COLUMNS = {
+    "board_id": "text",
+    "created_at": "ts",
+    "first_started_at": "ts",
+    "is_completed": "text",
+    "completed_at": "ts",
+    "lead_time_seconds": "text",
+    "cycle_time_seconds": "text",
+    "times_reopened": "text",
+    "current_stage": "text",
+    "current_stage_entered_at": "ts",
+}
+WEEKLY_COLUMNS = {
+    "cards_started": "text",
+    "cards_completed": "text",
+    "wip_at_week_end": "text",
+    "cycle_time_p50_days": "float",
+    "cycle_time_p85_days": "float",
+}
+DUE_COLUMNS = {
+    "board_id": "text",
+    "due_at": "ts",
+    "is_due_complete": "text",
+    "due_completed_at": "ts",
+    "is_completed_late": "text",
+    "is_overdue": "text",
+    "due_date_changes": "text",
+}
+CUSTOM_FIELD_COLUMNS = {
+    "card_id": "text",
+    "board_id": "text",
+    "custom_field_id": "text",
+    "custom_field_name": "text",
+    "value": "text",
+    "valid_from": "ts",
+    "valid_until": "ts",
+}
+
+
 def sql_text(column: str, kind: str) -> str:
     if kind == "ts":
         return f"coalesce(to_char({column}, 'YYYY-MM-DD HH24:MI:SS.MS'), '{NULL}')"
+    if kind == "float":  # compared with a tolerance (Approx)
+        return f"coalesce(cast(cast({column} as double precision) as text), '{NULL}')"
     return f"coalesce(cast({column} as text), '{NULL}')"
+
+
+@dataclass(frozen=True)
+class Approx:
+    """A float as text, equal to another within a relative 1e-9 (percentiles are computed in
+    another order in SQL)."""
+
+    text: str
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Approx):
+            return NotImplemented
+        if NULL in (self.text, other.text):
+            return self.text == other.text
+        return math.isclose(float(self.text), float(other.text), rel_tol=1e-9, abs_tol=1e-9)
+
+    def __hash__(self) -> int:
+        return 0
+
+    def __repr__(self) -> str:
+        return self.text
 
 
 def py_text(value: Any) -> str:
@@ -115,22 +197,39 @@ def py_text(value: Any) -> str:
     return str(value)  # text, an int, a Decimal (3 places, as numeric(18, 3)) or a date
 
 
+def compared(text: str, kind: str) -> str | Approx:
+    return Approx(text) if kind == "float" else text
+
+
 def mart_rows(
     pg: PostgresServer, table: str, key: list[str], columns: dict[str, str], schema: str = MARTS
-) -> dict[tuple[str, ...], tuple[str, ...]]:
+) -> dict[tuple[str, ...], tuple[str | Approx, ...]]:
     selected = [sql_text(k, "text") for k in key] + [sql_text(c, t) for c, t in columns.items()]
     rows = pg.psql(f"SELECT {', '.join(selected)} FROM {schema}.{table}", database=DATABASE)
-    return {tuple(row[: len(key)]): tuple(row[len(key) :]) for row in rows}
+    kinds = list(columns.values())
+    return {
+        tuple(row[: len(key)]): tuple(
+            compared(text, kind) for text, kind in zip(row[len(key) :], kinds, strict=True)
+        )
+        for row in rows
+    }
 
 
 def expected_rows(
     expected: dict[Any, dict[str, Any]], columns: dict[str, str]
-) -> dict[tuple[str, ...], tuple[str, ...]]:
+) -> dict[tuple[str, ...], tuple[str | Approx, ...]]:
     rows = {}
     for key, row in expected.items():
         parts = key if isinstance(key, tuple) else (key,)
-        rows[tuple(py_text(part) for part in parts)] = tuple(py_text(row[c]) for c in columns)
+        rows[tuple(py_text(part) for part in parts)] = tuple(
+            compared(py_number(row[c]) if kind == "float" else py_text(row[c]), kind)
+            for c, kind in columns.items()
+        )
     return rows
+
+
+def py_number(value: float | None) -> str:
+    return NULL if value is None else repr(float(value))
 
 
 def assert_same(actual: dict[Any, Any], expected: dict[Any, Any], what: str) -> None:
@@ -141,11 +240,18 @@ def assert_same(actual: dict[Any, Any], expected: dict[Any, Any], what: str) -> 
     assert not wrong, f"{what}: {len(wrong)} rows differ, e.g. (key, mart, expected) {wrong[:3]}"
 
 
-def assert_marts_match(pg: PostgresServer, ws: Workspace, schema: str = MARTS) -> None:
-    """Every row of the four marts equals the independent figures."""
+def assert_marts_match(
+    pg: PostgresServer,
+    ws: Workspace,
+    schema: str = MARTS,
+    stages: dict[str, str] | None = None,
+) -> None:
+    """Every row of the nine marts equals the independent figures; ``stages``: the
+    trello_list_stages mapping of the build."""
     today = date.fromisoformat(
         pg.psql("SELECT cast(now() at time zone 'UTC' as date)", database=DATABASE)[0][0]
     )
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
     checks = (
         ("trello__cards", ["card_id"], CARD_COLUMNS, expected_cards(ws)),
         ("trello__card_list_periods", ["stay_id"], STAY_COLUMNS, expected_stays(ws)),
@@ -160,6 +266,26 @@ def assert_marts_match(pg: PostgresServer, ws: Workspace, schema: str = MARTS) -
             ["board_id", "member_id", "day"],
             ACTIVITY_COLUMNS,
             expected_board_daily_activity(ws),
+        ),
+        ("trello__lists", ["list_id"], LIST_COLUMNS, expected_lists(ws, stages)),
+        (
+            "trello__card_cycle_times",
+            ["card_id"],
+            CYCLE_COLUMNS,
+            expected_card_cycle_times(ws, stages),
+        ),
+        (
+            "trello__board_weekly_flow",
+            ["board_id", "week_start"],
+            WEEKLY_COLUMNS,
+            expected_board_weekly_flow(ws, now, stages),
+        ),
+        ("trello__card_due_dates", ["card_id"], DUE_COLUMNS, expected_card_due_dates(ws, now)),
+        (
+            "trello__custom_field_history",
+            ["period_id"],
+            CUSTOM_FIELD_COLUMNS,
+            expected_custom_field_history(ws),
         ),
     )
     for mart, key, columns, expected in checks:
@@ -206,6 +332,137 @@ class Story:
         ws.add_actions(self.away, 10)
 
 
+DAY = 86_400
+
+
+def iso(seconds: int) -> str:
+    """A Trello date (``2026-06-01T12:00:00.000Z``) at a second of the emulator's clock."""
+    return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+class Delivery:
+    """The delivery history: lists named like real workflows, cards started and completed
+    (on a board of its own, with known durations), reopened, due dates set, moved and
+    completed, custom field values set, changed and cleared."""
+
+    # days from start to completion of the delivery board's five cards, completed together
+    CYCLE_DAYS = (10, 4, 3, 2, 1)
+    WORKFLOW = ("To-Do", "In Progress 🚧", "QA/Done", "Undone", "Shipped 🚀", "DONE!!")
+
+    def __init__(self, ws: Workspace, story: Story) -> None:
+        self.home, self.away = story.home, story.away
+        self.skip = {story.travelling, story.archived, story.deleted, story.deleted_later}
+        self.skip.add(story.moved_later)
+        self.board = ""
+        self.timed: list[str] = []
+        self.completed_week = date.min  # the week the five cards were completed
+
+    def before_first_sync(self, ws: Workspace) -> None:
+        self.workflow_lists(ws)
+        self.known_durations(ws)
+        self.due_dates(ws)
+        self.custom_fields(ws)
+
+    def workflow_lists(self, ws: Workspace) -> None:
+        """New lists on the away board (and one renamed), cards moved through them."""
+        lists = {name: ws.add_list(self.away, name)["id"] for name in self.WORKFLOW}
+        icebox = ws.add_list(self.away, "Parking lot")["id"]
+        ws.rename_list(icebox, "Icebox ❄️")
+        lists["Icebox ❄️"] = icebox
+        a, b, c = (card["id"] for card in ws.add_cards(self.away, 3, list_id=lists["To-Do"]))
+        for card, path in (
+            (a, ["In Progress 🚧", "QA/Done", "Undone", "Shipped 🚀", "DONE!!"]),
+            (b, ["Icebox ❄️", "In Progress 🚧", "Shipped 🚀"]),
+            (c, ["Undone"]),
+        ):
+            for name in path:
+                ws.move_card_to_list(card, lists[name])
+        (d,) = ws.add_cards(self.away, 1, list_id=lists["Shipped 🚀"])  # created done
+        ws.move_card_to_list(d["id"], lists["To-Do"])  # and reopened
+        self.reopen = (b, lists["In Progress 🚧"])
+
+    def known_durations(self, ws: Workspace) -> None:
+        """A board whose five cards go from Backlog to In progress, then all to Done at once,
+        after CYCLE_DAYS; one is reopened and done again the next week; one is created done."""
+        self.board = ws.add_board("Delivery 📦")["id"]
+        backlog = ws.index[self.board].lists[0]
+        doing = ws.add_list(self.board, "In progress")["id"]
+        done = ws.add_list(self.board, "Done ✅")["id"]
+        self.timed = [card["id"] for card in ws.add_cards(self.board, 5, list_id=backlog)]
+        longest = max(self.CYCLE_DAYS)
+        ws.advance_clock(DAY)
+        waited = 0
+        for card, days in zip(self.timed, self.CYCLE_DAYS, strict=True):
+            ws.advance_clock((longest - days) * DAY - waited)
+            waited = (longest - days) * DAY
+            ws.move_card_to_list(card, doing)
+        ws.advance_clock(longest * DAY - waited)
+        for card in self.timed:
+            ws.move_card_to_list(card, done)
+        self.completed_week = week_start(ws.clock_s)
+        ws.advance_clock(DAY)
+        ws.move_card_to_list(self.timed[0], doing)
+        ws.advance_clock(3 * DAY)
+        ws.move_card_to_list(self.timed[0], done)
+        ws.add_cards(self.board, 1, list_id=done)
+
+    def due_dates(self, ws: Workspace) -> None:
+        """Due dates set, moved, completed on time and late, left overdue, undone."""
+        on_time, late, overdue, undone, future = self.timed[:5]
+        now = ws.clock_s
+        ws.set_due(on_time, iso(now + 2 * DAY))
+        ws.complete_due(on_time)
+        ws.set_due(late, iso(now - 3 * DAY))
+        ws.set_due(late, iso(now - 2 * DAY))  # moved: a change
+        ws.set_due(late, iso(now - DAY))  # and again
+        ws.complete_due(late)
+        ws.set_due(overdue, iso(now - DAY))
+        ws.set_due(undone, iso(now + DAY))
+        ws.complete_due(undone)
+        ws.complete_due(undone, complete=False)
+        ws.set_due(future, iso(now + 4000 * DAY))
+
+    def custom_fields(self, ws: Workspace) -> None:
+        """On home cards: a number set and changed, a list option set and changed, a text, a
+        date and a checkbox set, a value cleared, a generated value changed."""
+        fields = {f["type"]: f for f in ws.board_custom_fields(self.home)}
+        cards = [
+            c["id"]
+            for c in ws.board_cards(self.home)
+            if not c["closed"] and c["id"] not in self.skip
+        ]
+        bare = [c for c in cards if not ws.card_custom_field_items.get(c)]
+        valued = [c for c in cards if ws.card_custom_field_items.get(c)]
+        first, second = bare[:2]
+        options = [option["id"] for option in fields["list"]["options"]]
+        ws.set_custom_field(first, fields["number"]["id"], "3")
+        ws.set_custom_field(first, fields["number"]["id"], "5")
+        ws.set_custom_field(first, fields["list"]["id"], options[0])
+        ws.set_custom_field(first, fields["list"]["id"], options[2])
+        ws.set_custom_field(second, fields["text"]["id"], "Needs a decision 🤔")
+        ws.set_custom_field(second, fields["date"]["id"], iso(ws.clock_s + 9 * DAY))
+        ws.set_custom_field(second, fields["checkbox"]["id"], "true")
+        ws.clear_custom_field_item(second, fields["text"]["id"])
+        item = ws.card_custom_field_items[valued[0]][0]
+        definition = ws.custom_fields[item["idCustomField"]]
+        value = options[1] if definition["type"] == "list" else "42"
+        if definition["type"] == "checkbox":
+            value = "false"
+        ws.set_custom_field(valued[0], item["idCustomField"], value)
+        self.changed = (first, fields["number"]["id"])
+
+    def after_first_sync(self, ws: Workspace) -> None:
+        card, doing = self.reopen
+        ws.move_card_to_list(card, doing)  # done, then not: reopened
+        ws.set_due(self.timed[2], iso(ws.clock_s + 5 * DAY))
+        ws.set_custom_field(*self.changed, "8")
+
+
+def week_start(seconds: int) -> date:
+    day = datetime.fromtimestamp(seconds, timezone.utc).date()
+    return day - timedelta(days=day.weekday())
+
+
 @pytest.fixture(scope="module")
 def analytics_db(postgres: PostgresServer) -> Iterator[PostgresServer]:
     postgres.psql(f'CREATE DATABASE "{DATABASE}"', database="postgres")
@@ -243,6 +500,8 @@ def test_meltano_builds_the_marts_from_the_emulators_history(
     ws = Workspace.generate(seed=3, boards=3, cards=150, actions=400)
     story = Story(ws)
     story.before_first_sync(ws)
+    delivery = Delivery(ws, story)
+    delivery.before_first_sync(ws)
     with EmulatorServer(ws) as emulator:
         env = installed_env(pg, ws, emulator, tmp_path, LOADER_SCHEMA)
         assert env["TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA"] == LOADER_SCHEMA
@@ -267,8 +526,10 @@ def test_meltano_builds_the_marts_from_the_emulators_history(
             database=DATABASE,
         )
         assert archived == [["t"]]
+        assert_delivery_figures(pg, marts, delivery)
 
         story.after_first_sync(ws)
+        delivery.after_first_sync(ws)
         rebuilt = run_meltano(*PROD, *pipeline, env=env)
         assert "WARN=0 ERROR=0" in rebuilt
     deleted = pg.psql(
@@ -278,6 +539,84 @@ def test_meltano_builds_the_marts_from_the_emulators_history(
     )
     assert deleted == [["t"]]  # the row stays in the raw table, marked deleted
     assert_marts_match(pg, ws, schema=marts)
+    card, field = delivery.changed
+    values = pg.psql(
+        f"SELECT value, valid_until IS NULL FROM {marts}.trello__custom_field_history"
+        f" WHERE card_id = '{card}' AND custom_field_id = '{field}' ORDER BY valid_from",
+        database=DATABASE,
+    )
+    assert values == [["3", "f"], ["5", "f"], ["8", "t"]]
+    reopened = pg.psql(
+        f"SELECT is_completed, completed_at IS NULL, times_reopened, current_stage"
+        f" FROM {marts}.trello__card_cycle_times WHERE card_id = '{delivery.reopen[0]}'",
+        database=DATABASE,
+    )
+    assert reopened == [["f", "t", "1", "in_progress"]]
+
+
+def assert_delivery_figures(pg: PostgresServer, marts: str, delivery: Delivery) -> None:
+    """The figures known in advance: the stages of the workflow lists, the cycle time
+    percentiles of the delivery board, its reopened card, its due dates."""
+    stages = dict(
+        pg.psql(
+            f"SELECT list_name, stage FROM {marts}.trello__lists WHERE board_id = '{delivery.away}'"
+            f" AND list_id NOT IN (SELECT list_id FROM {marts}.trello__lists"
+            f" WHERE list_name IN ('Backlog 📥', 'To Do', 'Doing', 'Review / QA', 'Done ✔',"
+            " 'Blocked ⛔'))",
+            database=DATABASE,
+        )
+    )
+    assert stages == {
+        "To-Do": "backlog",
+        "In Progress 🚧": "in_progress",
+        "QA/Done": "done",
+        "Undone": "in_progress",
+        "Shipped 🚀": "done",
+        "DONE!!": "done",
+        "Icebox ❄️": "backlog",
+    }
+    weeks = {
+        row[0]: row[1:]
+        for row in pg.psql(
+            "SELECT week_start, cards_started, cards_completed, cycle_time_p50_days,"
+            f" cycle_time_p85_days FROM {marts}.trello__board_weekly_flow"
+            f" WHERE board_id = '{delivery.board}'",
+            database=DATABASE,
+        )
+    }
+    week = delivery.completed_week
+    # five cards done together after 10, 4, 3, 2 and 1 days (and the seconds between moves)
+    started, completed, p50, p85 = weeks[week.isoformat()]
+    assert (completed, started) == ("5", "4")  # the 10-day card started the week before
+    assert abs(float(p50) - 3) < 0.001
+    assert abs(float(p85) - 6.4) < 0.001  # 4 + 0.4 * (10 - 4)
+    # the next week: the 10-day card reopened and done again (14 days), one created done (0)
+    started, completed, p50, p85 = weeks[(week + timedelta(days=7)).isoformat()]
+    assert completed == "2"
+    assert abs(float(p50) - 7) < 0.001
+    assert abs(float(p85) - 11.9) < 0.001
+    cycle = pg.psql(
+        "SELECT times_reopened, round(cycle_time_seconds / 86400, 2) FROM"
+        f" {marts}.trello__card_cycle_times WHERE card_id = '{delivery.timed[0]}'",
+        database=DATABASE,
+    )
+    assert cycle == [["1", "14.00"]]
+    due = {
+        row[0]: row[1:]
+        for row in pg.psql(
+            "SELECT card_id, is_due_complete, is_completed_late, is_overdue, due_date_changes"
+            f" FROM {marts}.trello__card_due_dates WHERE board_id = '{delivery.board}'",
+            database=DATABASE,
+        )
+    }
+    on_time, late, overdue, undone, future = delivery.timed[:5]
+    assert due == {
+        on_time: ["t", "f", "f", "0"],
+        late: ["t", "t", "f", "2"],
+        overdue: ["f", "", "t", "0"],
+        undone: ["f", "", "t", "0"],
+        future: ["f", "", "f", "0"],
+    }
 
 
 # -- the loader's default schema, the README's override, a user's own dbt project ----------
@@ -324,9 +663,25 @@ def test_the_readmes_override_names_the_raw_schema(
 ) -> None:
     env = {**moved_raw.env, "DBT_POSTGRES_TRELLO_SCHEMA": RAW, "DBT_POSTGRES_SCHEMA": "override"}
     env["DBT_POSTGRES_SKIP_PRE_INVOKE"] = "true"  # dbt clean and deps ran in the first build
+    # the workflow stages of some lists, named by the utility's setting trello_list_stages
+    ws = moved_raw.ws
+    doing = next(x["id"] for x in ws.board_lists(ws.visible_board_ids()[0]) if x["name"] == "Doing")
+    stages = {" review / QA ": "done", "Blocked ⛔": "backlog", doing: "done"}
+    assert stage_of(doing, "Doing", stages) == "done"
+    env["DBT_POSTGRES_TRELLO_LIST_STAGES"] = json.dumps(stages)
     built = run_meltano(*PROD, "run", "dbt-postgres:build", env=env)
     assert "WARN=0 ERROR=0" in built
-    assert_marts_match(analytics_db, moved_raw.ws, schema="override_analytics")
+    assert_marts_match(analytics_db, ws, schema="override_analytics", stages=stages)
+    named = analytics_db.psql(
+        "SELECT DISTINCT list_name, stage FROM override_analytics.trello__lists"
+        " WHERE list_name IN ('Review / QA', 'Blocked ⛔', 'Done ✔')",
+        database=DATABASE,
+    )
+    assert sorted(named) == [["Blocked ⛔", "backlog"], ["Done ✔", "done"], ["Review / QA", "done"]]
+
+
+# the user's project names the stages of some lists (dbt variable trello_list_stages)
+USER_STAGES = {"doing": "backlog", "blocked ⛔": "done", "Won't do": "done"}
 
 
 def release_repository(folder: Path, version: str) -> Path:
@@ -376,7 +731,7 @@ def test_a_users_dbt_project_installs_the_release_from_git(
     (project / "models").mkdir(parents=True)
     (project / "dbt_project.yml").write_text(
         "name: my_project\nversion: '1.0'\nconfig-version: 2\nprofile: warehouse\n"
-        f"vars:\n  trello_schema: {RAW}\n",
+        f"vars:\n  trello_schema: {RAW}\n  trello_list_stages: {json.dumps(USER_STAGES)}\n",
         encoding="utf-8",
     )
     (project / "packages.yml").write_text(json.dumps({"packages": [entry]}), encoding="utf-8")
@@ -392,7 +747,7 @@ def test_a_users_dbt_project_installs_the_release_from_git(
     assert (installed / "models" / "marts" / "trello__cards.sql").exists()  # the tag, not HEAD
     assert package_version(installed) == version
     assert "WARN=0 ERROR=0" in run_dbt(project, "build")
-    assert_marts_match(pg, ws, schema="reporting_analytics")
+    assert_marts_match(pg, ws, schema="reporting_analytics", stages=USER_STAGES)
 
     # dbt docs: the stay rules (transform/models/docs.md) on the mart's page, the sources
     run_dbt(project, "docs", "generate")
@@ -409,7 +764,7 @@ def test_a_users_dbt_project_installs_the_release_from_git(
         "reporting_analytics"
     )
     assert (target / "index.html").exists()
-    assert_analyses_match(pg, ws, target / "compiled" / "trello" / "analyses")
+    assert_analyses_match(pg, ws, target / "compiled" / "trello" / "analyses", USER_STAGES)
 
     # freshness: the boards' rows are fresh; two days old, a warning
     assert freshness(project) == {"source.trello.trello.boards": "pass"}
@@ -426,15 +781,16 @@ def text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def percentile_cont(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    position = fraction * (len(ordered) - 1)
-    low = math.floor(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+def close(text_value: str, number: float | None) -> bool:
+    """A number psql printed equals a Python figure (both empty / None for NULL)."""
+    if number is None:
+        return text_value == ""
+    return math.isclose(float(text_value), number, rel_tol=1e-9, abs_tol=1e-9)
 
 
-def assert_analyses_match(pg: PostgresServer, ws: Workspace, compiled: Path) -> None:
+def assert_analyses_match(
+    pg: PostgresServer, ws: Workspace, compiled: Path, stages: dict[str, str] | None = None
+) -> None:
     def rows(name: str) -> list[list[str]]:
         sql = (compiled / f"{name}.sql").read_text(encoding="utf-8")
         return pg.psql(sql, database=DATABASE)
@@ -471,8 +827,8 @@ def assert_analyses_match(pg: PostgresServer, ws: Workspace, compiled: Path) -> 
         row = cycle[key]
         assert row[0] == ws.boards[key[0]]["name"]
         assert int(row[3]) == len(seconds)
-        assert math.isclose(float(row[4]), percentile_cont(seconds, 0.5) / 86400, abs_tol=1e-9)
-        assert math.isclose(float(row[5]), percentile_cont(seconds, 0.9) / 86400, abs_tol=1e-9)
+        assert close(row[4], (percentile_cont(seconds, 0.5) or 0) / 86400)
+        assert close(row[5], (percentile_cont(seconds, 0.9) or 0) / 86400)
 
     recent = sorted(
         (row["board_id"], day.isoformat(), text(row["list_name"]), str(row["cards"]))
@@ -505,3 +861,97 @@ def assert_analyses_match(pg: PostgresServer, ws: Workspace, compiled: Path) -> 
     assert ratios == sorted(ratios)
     for row in listed:
         assert math.isclose(float(row[5]), int(row[3]) / int(row[4]), abs_tol=1e-9)
+    assert_delivery_analyses_match(rows, ws, stages)
+
+
+def assert_delivery_analyses_match(
+    rows: Callable[[str], list[list[str]]], ws: Workspace, stages: dict[str, str] | None
+) -> None:
+    """The example queries over the delivery marts against the Python figures."""
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    cards = expected_cards(ws)
+    board_names = {b: ws.boards[b]["name"] for b in ws.visible_board_ids()}
+
+    lists = expected_lists(ws, stages)
+    assert rows("trello__workflow_stages") == [
+        [board_names[x["board_id"]], x["board_id"], x["list_name"], x["stage"]]
+        for list_id, x in sorted(
+            lists.items(), key=lambda i: (i[1]["board_id"], i[1]["position"], i[0])
+        )
+        if not x["is_archived"]
+    ]
+
+    completed: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for card in expected_card_cycle_times(ws, stages).values():
+        if card["completed_at"] is not None:
+            completed[card["board_id"]].append(
+                (float(card["cycle_time_seconds"]), float(card["lead_time_seconds"]))
+            )
+    cycle = rows("trello__board_cycle_time")
+    assert [row[1] for row in cycle] == sorted(completed)
+    assert completed, "the workspace has completed cards"
+    for row in cycle:
+        times = completed[row[1]]
+        assert row[0] == board_names[row[1]]
+        assert int(row[2]) == len(times)
+        for index, (kind, fraction) in enumerate(
+            [(0, 0.5), (0, 0.85), (1, 0.5), (1, 0.85)], start=3
+        ):
+            figure = percentile_cont([t[kind] for t in times], fraction)
+            assert close(row[index], None if figure is None else figure / 86400), row
+
+    since = week_of(now) - timedelta(days=84)
+    flow = [
+        [
+            board_id,
+            week.isoformat(),
+            *(str(r[c]) for c in ("cards_started", "cards_completed", "wip_at_week_end")),
+            r["cycle_time_p50_days"],
+            r["cycle_time_p85_days"],
+        ]
+        for (board_id, week), r in sorted(expected_board_weekly_flow(ws, now, stages).items())
+        if week > since
+    ]
+    throughput = rows("trello__weekly_throughput")
+    assert [row[:5] for row in throughput] == [row[:5] for row in flow]
+    assert len(flow) == 12 * len({row[0] for row in flow})
+    for row, figures in zip(throughput, flow, strict=True):
+        assert close(row[5], figures[5])
+        assert close(row[6], figures[6])
+
+    reliability: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    for due in expected_card_due_dates(ws, now).values():
+        sums = reliability[due["board_id"]]
+        sums[0] += 1
+        sums[1] += due["is_due_complete"]
+        sums[2] += bool(due["is_completed_late"])
+        sums[3] += due["is_overdue"]
+        sums[4] += due["due_date_changes"]
+    assert rows("trello__due_date_reliability") == [
+        [board_names[board_id], board_id, *(str(n) for n in sums)]
+        for board_id, sums in sorted(reliability.items())
+    ]
+
+    history = expected_custom_field_history(ws)
+    had = Counter((p["card_id"], p["custom_field_id"]) for p in history.values())
+    current = sorted(
+        (p["card_id"], p["custom_field_name"], p["custom_field_id"], p)
+        for p in history.values()
+        if p["valid_until"] is None
+    )
+    assert current
+    assert rows("trello__custom_field_values") == [
+        [
+            cards[card_id]["board_name"],
+            cards[card_id]["card_name"],
+            card_id,
+            name,
+            p["value"],
+            text(
+                p["valid_from"]
+                and p["valid_from"].strftime("%Y-%m-%d %H:%M:%S.%f").rstrip("0").rstrip(".")
+            ),
+            str(had[card_id, field_id]),
+        ]
+        for card_id, name, field_id, p in current
+    ]

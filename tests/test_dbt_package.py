@@ -8,7 +8,10 @@
   listed.
 - Wiring: what meltano.yml resolves for dbt-postgres and dbt-duckdb's ``trello_schema`` and
   ``schema`` in ``sandbox`` and ``prod``, with the loader's variable set (shell or .env),
-  unset, and overridden. tests/test_analytics.py builds through Meltano on each path.
+  unset, and overridden; their ``trello_list_stages`` setting, handed to dbt as
+  DBT_TRELLO_LIST_STAGES. tests/test_analytics.py builds through Meltano on each path.
+- The stage rules: the examples of the package's unit test (``trello__lists_stage_rules``,
+  which every ``dbt build`` runs) are the Python reading of the rules too.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import yaml
 
+from tests.analytics_expected import stage_of
 from tests.helpers import REPO_ROOT
 from tests.meltano_support import meltano_env, run_meltano
 
@@ -195,6 +199,39 @@ def test_the_doc_blocks_hold_the_rules_and_are_shown() -> None:
             assert f"doc('{name}')" in used, name
     marts = {m["name"]: m for m in yaml_entries(MODELS / "marts" / "marts.yml", "models")}
     assert "doc('trello_stays')" in marts["trello__card_list_periods"]["description"]
+    # the delivery marts: each its rules, the stage rules on each that uses stages
+    stages = blocks["trello_stages"]
+    for rule in ("trello_list_stages", "case-insensitive", "done, complete, completed", "Undone"):
+        assert rule in stages, rule
+    assert "Monday 00:00 UTC" in blocks["trello_weekly_flow"]
+    assert "`data.old.due` not null" in blocks["trello_due_dates"]
+    assert "opens none" in blocks["trello_custom_field_history"]
+    for mart, block in (
+        ("trello__lists", "trello_stages"),
+        ("trello__card_cycle_times", "trello_cycle_times"),
+        ("trello__card_cycle_times", "trello_stages"),
+        ("trello__board_weekly_flow", "trello_weekly_flow"),
+        ("trello__board_weekly_flow", "trello_stages"),
+        ("trello__card_due_dates", "trello_due_dates"),
+        ("trello__custom_field_history", "trello_custom_field_history"),
+    ):
+        assert f"doc('{block}')" in marts[mart]["description"], (mart, block)
+
+
+def test_the_stage_rules_examples_are_the_python_readings_too() -> None:
+    """The unit test's names and stages (run by dbt in every build, on both engines) are
+    what tests/analytics_expected.py's own reading of the rules gives."""
+    units = {u["name"]: u for u in load_yaml(MODELS / "marts" / "marts.yml")["unit_tests"]}
+    unit = units["trello__lists_stage_rules"]
+    assert unit["model"] == "trello__lists"
+    stages = unit["overrides"]["vars"]["trello_list_stages"]
+    (given,) = unit["given"]
+    assert given["input"] == "ref('stg_trello__lists')"
+    expected = {row["list_id"]: row["stage"] for row in unit["expect"]["rows"]}
+    assert {
+        row["list_id"]: stage_of(row["list_id"], row["list_name"], stages) for row in given["rows"]
+    } == expected
+    assert set(expected.values()) == {"backlog", "in_progress", "done"}
 
 
 def test_the_analyses_are_listed_and_use_the_marts() -> None:
@@ -233,10 +270,37 @@ def test_unset_the_defaults_agree_with_the_loaders() -> None:
         assert f"env_var('DBT_{adapter.upper()}_SCHEMA', '{LOADER_DEFAULT}')" in profile
 
 
-def resolved(utility: str, *options: str, env: dict[str, str]) -> dict[str, Any]:
+def utility_config(utility: str, *options: str, env: dict[str, str]) -> dict[str, Any]:
     output = run_meltano(*options, "config", "--unsafe", "print", utility, env=env)
     config: dict[str, Any] = json.loads(output[output.index("{") : output.rindex("}") + 1])
+    return config
+
+
+def resolved(utility: str, *options: str, env: dict[str, str]) -> dict[str, Any]:
+    config = utility_config(utility, *options, env=env)
     return {key: config[key] for key in ("schema", "trello_schema")}
+
+
+def test_the_list_stages_setting_reaches_dbt(tmp_path: Path) -> None:
+    """Each utility's trello_list_stages (an object, unset by default) goes to dbt as the
+    JSON variable DBT_TRELLO_LIST_STAGES, which the package reads when its dbt variable
+    trello_list_stages is not set."""
+    project = load_yaml(REPO_ROOT / "meltano.yml")
+    utilities = {p["name"]: p for p in project["plugins"]["utilities"]}
+    macro = (TRANSFORM / "macros" / "list_stages.sql").read_text(encoding="utf-8")
+    assert "var('trello_list_stages', none)" in macro
+    assert "env_var('DBT_TRELLO_LIST_STAGES', '')" in macro
+    env = meltano_env(database=tmp_path / "meltano.db")
+    stages = {"Waiting for customer ⏳": "in_progress", "5f1c0d3e4b5a6c7d8e9f0a1b": "done"}
+    for utility in ("dbt-postgres", "dbt-duckdb"):
+        setting = {s["name"]: s for s in utilities[utility]["settings"]}["trello_list_stages"]
+        assert (setting["kind"], setting["env"]) == ("object", "DBT_TRELLO_LIST_STAGES")
+        assert "value" not in setting
+        assert utility_config(utility, "--environment=prod", env=env)["trello_list_stages"] is None
+        variable = f"{utility.upper().replace('-', '_')}_TRELLO_LIST_STAGES"
+        configured = {**env, variable: json.dumps(stages)}
+        config = utility_config(utility, "--environment=prod", env=configured)
+        assert config["trello_list_stages"] == stages
 
 
 @pytest.mark.parametrize("utility", ["dbt-postgres", "dbt-duckdb"])

@@ -1,11 +1,14 @@
 """`make demo`: tap-trello end to end with no Trello account, through Meltano.
 
 Starts the bundled Trello emulator with a sample workspace (4 boards, 1,500 cards, 2,500
-actions), installs the Meltano plugins that meltano.yml declares (first run only), runs
-`meltano --environment=demo run tap-trello target-duckdb dbt-duckdb:build` into a DuckDB
-file, and prints the rows that landed per stream, where, and the median days cards stay in
-each list (the analytics package, transform/). If target-duckdb cannot be installed, the
-demo falls back to target-jsonl (one JSON Lines file per stream) and skips the analytics.
+actions, and the last 6 weeks of a team's work on its boards: cards taken from the backlog,
+moved through the lists to done), installs the Meltano plugins that meltano.yml declares
+(first run only), runs `meltano --environment=demo run tap-trello target-duckdb
+dbt-duckdb:build` into a DuckDB file, and prints the rows that landed per stream, where,
+and from the analytics package (transform/): the median days cards stay in each list, the
+median and 85th percentile cycle time per board, and the cards completed per week over the
+last weeks of activity. If target-duckdb cannot be installed, the demo falls back to
+target-jsonl (one JSON Lines file per stream) and skips the analytics.
 
     python -m trello_emulator.demo [--cards N] [--actions N] [--boards N] [--seed N]
 """
@@ -15,10 +18,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from devtools.meltano import (
@@ -37,6 +43,12 @@ from .server import EmulatorServer
 
 OUTPUT = REPO_ROOT / "output" / "demo"
 SCHEMA = "tap_trello"
+DAY = 86_400
+DELIVERY_WEEKS = 6
+"""Weeks of a team's recent work added to the sample (its generated history is older)."""
+BACKLOG_LISTS = ("Backlog 📥", "To Do")
+WORKING_LISTS = ("Doing", "Review / QA")
+DONE_LIST = "Done ✔"
 COUNT_DUCKDB = """
 import json, sys
 import duckdb
@@ -50,6 +62,78 @@ print(json.dumps({
     for table in tables
 }))
 """
+
+
+def delivery_start(now: datetime, weeks: int = DELIVERY_WEEKS) -> datetime:
+    """The Monday 00:00 UTC ``weeks`` weeks before the current week's."""
+    monday = datetime.combine(now.date() - timedelta(days=now.weekday()), datetime.min.time())
+    return monday.replace(tzinfo=timezone.utc) - timedelta(weeks=weeks)
+
+
+def add_recent_delivery(ws: Workspace, start: datetime, weeks: int = DELIVERY_WEEKS) -> int:
+    """A team's work on each open board for ``weeks`` weeks from ``start``; the actions added.
+
+    Each working day the team takes cards from the backlog lists and moves the cards it took
+    through the board's working lists to its done list (one is added where the board has
+    none), now and then reopening one: what the cycle time and throughput figures measure.
+    The generated history is older and its moves random; this is the demo's alone, drawn from
+    the workspace's seed.
+    """
+    rng = random.Random(ws.seed)
+    before = len(ws.actions)
+    flows = [flow for board_id in ws.visible_board_ids(False) if (flow := board_flow(ws, board_id))]
+    first = int(start.timestamp())
+    for day in range(weeks * 7):
+        if (start + timedelta(days=day)).weekday() >= 5:  # the team rests at weekends
+            continue
+        ws.advance_clock(max(0, first + day * DAY + 9 * 3600 - ws.clock_s))
+        for flow in flows:
+            flow.work_a_day(ws, rng)
+    return len(ws.actions) - before
+
+
+@dataclass
+class BoardFlow:
+    """A board's backlog lists, its steps (working lists, then done), the cards taken."""
+
+    board_id: str
+    backlog: list[str]
+    steps: list[str]
+    taken: list[str] = field(default_factory=list)
+
+    def work_a_day(self, ws: Workspace, rng: random.Random) -> None:
+        """Take 0-2 backlog cards; move each taken card a step on, at times; reopen one."""
+        for card_id in list(self.taken):
+            at = self.steps.index(ws.cards[card_id]["idList"])
+            if at < len(self.steps) - 1 and rng.random() < 0.35:
+                ws.move_card_to_list(card_id, self.steps[at + 1])
+            elif at == len(self.steps) - 1 and rng.random() < 0.02:
+                ws.move_card_to_list(card_id, self.steps[0])  # reopened
+        cards = ws.board_cards(self.board_id, "open")
+        waiting = [c["id"] for c in cards if c["idList"] in self.backlog]
+        for card_id in waiting[: rng.choice((0, 1, 1, 2))]:
+            ws.move_card_to_list(card_id, self.steps[0])
+            self.taken.append(card_id)
+
+
+def board_flow(ws: Workspace, board_id: str) -> BoardFlow | None:
+    """A board's flow, or None when it has no backlog or no working list."""
+    lists = {x["name"]: x["id"] for x in ws.board_lists(board_id, "open")}
+    backlog = [lists[name] for name in BACKLOG_LISTS if name in lists]
+    working = [lists[name] for name in WORKING_LISTS if name in lists]
+    if not backlog or not working:
+        return None
+    done = lists.get(DONE_LIST) or ws.add_list(board_id, "Done ✅")["id"]
+    return BoardFlow(board_id, backlog, [*working, done])
+
+
+def sample_workspace(args: argparse.Namespace) -> tuple[Workspace, datetime, int]:
+    """The sample workspace, the start of the recent work added to it, and its actions."""
+    workspace = Workspace.generate(
+        seed=args.seed, boards=args.boards, cards=args.cards, actions=args.actions
+    )
+    start = delivery_start(datetime.now(timezone.utc))
+    return workspace, start, add_recent_delivery(workspace, start)
 
 
 class Progress:
@@ -173,13 +257,16 @@ def main(argv: list[str] | None = None) -> int:
     total = 5
 
     step(1, total, "Starting the Trello emulator with a sample workspace")
-    workspace = Workspace.generate(
-        seed=args.seed, boards=args.boards, cards=args.cards, actions=args.actions
-    )
+    workspace, start, added = sample_workspace(args)
     with EmulatorServer(workspace) as emulator:
         print(
             f"  {emulator.url}: {len(workspace.visible_board_ids())} boards, "
             f"{args.cards:,} cards, {args.actions:,} actions (no Trello account involved)",
+            flush=True,
+        )
+        print(
+            f"  + {added:,} actions: {DELIVERY_WEEKS} weeks of work from {start.date()}"
+            " (cards started, moved through the lists, done)",
             flush=True,
         )
         output_folder = args.output.resolve()

@@ -82,3 +82,62 @@
 {% macro sorted_list(expression) -%}
   string_agg({{ expression }}, ', ' order by {{ trello.code_point_order(expression) }})
 {%- endmacro %}
+
+{#- The Monday (a date) of the ISO week of a timestamp: weeks start on Monday 00:00 UTC. -#}
+{% macro week_start(timestamp_column) -%}
+  cast(date_trunc('week', cast({{ timestamp_column }} as timestamp)) as date)
+{%- endmacro %}
+
+{#- One row per week from one Monday to another, both included (a set-returning expression). -#}
+{% macro week_series(first_week, last_week) -%}
+  {{ return(adapter.dispatch('week_series', 'trello')(first_week, last_week)) }}
+{%- endmacro %}
+{% macro default__week_series(first_week, last_week) -%}
+  cast(generate_series(cast({{ first_week }} as timestamp), cast({{ last_week }} as timestamp), interval '7 days') as date)
+{%- endmacro %}
+{% macro duckdb__week_series(first_week, last_week) -%}
+  cast(unnest(generate_series(cast({{ first_week }} as timestamp), cast({{ last_week }} as timestamp), interval '7 days')) as date)
+{%- endmacro %}
+
+{#- The continuous percentile of an aggregate (linear interpolation between the two closest
+    values), as a double: PostgreSQL's ordered-set aggregate, DuckDB's quantile_cont (which on
+    a decimal would round to its scale, hence the cast). -#}
+{% macro percentile_cont(fraction, expression) -%}
+  {{ return(adapter.dispatch('percentile_cont', 'trello')(fraction, expression)) }}
+{%- endmacro %}
+{% macro default__percentile_cont(fraction, expression) -%}
+  percentile_cont({{ fraction }}) within group (order by cast({{ expression }} as double precision))
+{%- endmacro %}
+{% macro duckdb__percentile_cont(fraction, expression) -%}
+  quantile_cont(cast({{ expression }} as double), {{ fraction }})
+{%- endmacro %}
+
+{#- One row per element of a JSON array column (PostgreSQL: jsonb[] as target-postgres loads an
+    array of objects, or jsonb; DuckDB: JSON), each a JSON value (a set-returning expression). -#}
+{% macro json_array_elements(array_column) -%}
+  {{ return(adapter.dispatch('json_array_elements', 'trello')(array_column)) }}
+{%- endmacro %}
+{% macro default__json_array_elements(array_column) -%}
+  jsonb_array_elements(to_jsonb({{ array_column }}))
+{%- endmacro %}
+{% macro duckdb__json_array_elements(array_column) -%}
+  unnest(cast({{ array_column }} as json[]))
+{%- endmacro %}
+
+{#- A name's words for whole-word matching: lower case, each run of characters that are not
+    letters or digits (spaces, punctuation, symbols, emoji) made one space, and a space at
+    each end, so that `like '% done %'` finds the word "done" ("Done ✔", "QA/Done") but not
+    "Undone". Letters and digits are 0-9, a-z and U+00C0 to U+1FFF but × and ÷ (the letters
+    of the Latin, Greek, Cyrillic... alphabets, whatever their case); every other character,
+    CJK included, separates words. The same explicit code-point ranges in both engines'
+    regular expressions, rather than \b or [[:alnum:]], whose meaning varies with the engine
+    and, in PostgreSQL, with the database's locale. -#}
+{% macro padded_words(expression) -%}
+  {{ return(adapter.dispatch('padded_words', 'trello')(expression)) }}
+{%- endmacro %}
+{% macro default__padded_words(expression) -%}
+  (' ' || regexp_replace(lower(coalesce({{ expression }}, '')), '[^0-9a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u1fff]+', ' ', 'g') || ' ')
+{%- endmacro %}
+{% macro duckdb__padded_words(expression) -%}
+  (' ' || regexp_replace(lower(coalesce({{ expression }}, '')), '[^0-9a-z\x{00c0}-\x{00d6}\x{00d8}-\x{00f6}\x{00f8}-\x{1fff}]+', ' ', 'g') || ' ')
+{%- endmacro %}

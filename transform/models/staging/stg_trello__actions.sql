@@ -16,6 +16,13 @@ select
     coalesce(
         (data -> 'card' ->> 'dueComplete') = 'true' and (data -> 'old' ->> 'dueComplete') = 'false',
         false
-    ) as marks_due_complete
+    ) as marks_due_complete,
+    -- the due date it changed was already set (an updateCard with old.due)
+    (data -> 'old' ->> 'due') is not null as changes_due_date,
+    coalesce(data -> 'customField' ->> 'id', data -> 'customFieldItem' ->> 'idCustomField')
+        as custom_field_id,
+    data -> 'customField' ->> 'name' as custom_field_name,
+    {{ trello.custom_field_value_text("data -> 'customFieldItem' -> 'value'") }} as custom_field_value,
+    data -> 'customFieldItem' ->> 'idValue' as custom_field_option_id
 from {{ source('trello', 'actions') }}
 {{ trello.live_rows(source('trello', 'actions')) }}
