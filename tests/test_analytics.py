@@ -55,9 +55,9 @@ from tests.analytics_expected import (
     stage_of,
     week_of,
 )
+from tests.dbt_package_support import git, package_version, readme_package_entry
 from tests.helpers import REPO_ROOT, tap_config
 from tests.meltano_support import PROD, meltano_env, run_meltano
-from tests.test_dbt_package import git, package_version, readme_package_entry
 from trello_emulator import EmulatorServer, Workspace
 
 if TYPE_CHECKING:

@@ -26,41 +26,25 @@ import pytest
 import yaml
 
 from tests.analytics_expected import stage_of
+from tests.dbt_package_support import (
+    PACKAGE_README,
+    REPOSITORY_URL,
+    TRANSFORM,
+    git,
+    load_yaml,
+    package_version,
+    readme_package_entry,
+)
 from tests.helpers import REPO_ROOT
 from tests.meltano_support import meltano_env, run_meltano
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-TRANSFORM = REPO_ROOT / "transform"
-PACKAGE_README = TRANSFORM / "README.md"
 MODELS = TRANSFORM / "models"
 ANALYSES = TRANSFORM / "analyses"
 DOC_BLOCKS = REPO_ROOT / "transform/models/docs.md"
-REPOSITORY_URL = "https://github.com/tap-trello/tap-trello.git"
 RELEASE_TAG = re.compile(r"v\d+\.\d+\.\d+")
-
-
-def load_yaml(path: Path) -> Any:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
-
-
-def package_version(project_dir: Path = TRANSFORM) -> str:
-    """The ``version`` of a dbt_project.yml."""
-    return str(load_yaml(project_dir / "dbt_project.yml")["version"])
-
-
-def readme_package_entry() -> dict[str, Any]:
-    """The packages.yml entry transform/README.md tells users to write."""
-    blocks = re.findall(r"```yaml\n(.*?)```", PACKAGE_README.read_text(encoding="utf-8"), re.DOTALL)
-    entries = [
-        entry
-        for block in blocks
-        for entry in (yaml.safe_load(block) or {}).get("packages", [])
-        if "git" in entry
-    ]
-    assert len(entries) == 1, entries
-    return dict(entries[0])
 
 
 def as_version(text: str) -> tuple[int, ...]:
@@ -82,15 +66,6 @@ def test_the_readme_pins_the_packages_own_version() -> None:
         if page.exists():
             pins = re.findall(r"revision:\s*(\S+)", page.read_text(encoding="utf-8"))
             assert set(pins) <= {f"v{version}"}, (page.name, pins)
-
-
-def git(repo: Path, *args: str) -> str:
-    result = subprocess.run(
-        ["git", "-C", str(repo), "-c", "user.name=test", "-c", "user.email=test@example.invalid",
-         "-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false", *args],
-        capture_output=True, text=True, check=True, timeout=60,
-    )  # fmt: skip
-    return result.stdout
 
 
 def release_tag_problems(repo: Path, version: str) -> list[str]:
