@@ -5,7 +5,7 @@ loads it with ``meltano --environment=prod run tap-trello target-postgres`` into
 throwaway PostgreSQL, then times ``meltano invoke dbt-postgres:build`` (the extension's
 ``dbt clean`` and ``dbt deps``, then ``dbt build``: the models and their tests) and prints
 dbt's own build time and the rows of each mart. ``--check`` also compares every mart row
-with the figures tests/analytics_expected.py computes from the emulator (as
+with the figures devtools/analytics_oracle.py computes from the emulator (as
 tests/test_analytics.py does on a small workspace).
 """
 
@@ -18,9 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from devtools.analytics_check import DATABASE, MARTS, assert_marts_match
 from devtools.meltano import PROD, meltano_env, run_meltano
 from devtools.postgres import PostgresServer
-from tests.test_analytics import DATABASE, MARTS, assert_marts_match
 from trello_emulator import EmulatorServer, Workspace
 
 MART_NAMES = (
@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
             begun = time.perf_counter()
             assert_marts_match(pg, ws)
             print(
-                f"every mart row equals tests/analytics_expected.py's "
+                f"every mart row equals devtools/analytics_oracle.py's "
                 f"(compared in {time.perf_counter() - begun:.1f} s)"
             )
     return 0

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import yaml
 
-from tests.analytics_expected import stage_of
+from devtools.analytics_oracle import stage_of
 from tests.dbt_package_support import (
     PACKAGE_README,
     REPOSITORY_URL,
@@ -195,7 +195,7 @@ def test_the_doc_blocks_hold_the_rules_and_are_shown() -> None:
 
 def test_the_stage_rules_examples_are_the_python_readings_too() -> None:
     """The unit test's names and stages (run by dbt in every build, on both engines) are
-    what tests/analytics_expected.py's own reading of the rules gives."""
+    what devtools/analytics_oracle.py's own reading of the rules gives."""
     units = {u["name"]: u for u in load_yaml(MODELS / "marts" / "marts.yml")["unit_tests"]}
     unit = units["trello__lists_stage_rules"]
     assert unit["model"] == "trello__lists"

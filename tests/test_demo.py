@@ -1,7 +1,7 @@
 """`make demo` works: a real Meltano pipeline from the emulator into DuckDB, and a report.
 
 The analytics step's medians, cycle time percentiles and weekly throughput are checked
-against the figures tests/analytics_expected.py computes from the same workspace (the demo's
+against the figures devtools/analytics_oracle.py computes from the same workspace (the demo's
 seed 1): the models give the same answer in DuckDB as in PostgreSQL
 (tests/test_analytics.py).
 """
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.analytics_expected import (
+from devtools.analytics_oracle import (
     expected_board_weekly_flow,
     expected_card_cycle_times,
     expected_cards,

@@ -420,7 +420,8 @@ STAGES = ("backlog", "in_progress", "done")
 def _is_word_character(char: str) -> bool:
     """A letter or digit as the stage rules define them: a-z, 0-9 (after lower-casing) and
     U+00C0 to U+1FFF but the multiplication and division signs; emoji, punctuation, symbols
-    and CJK are not."""
+    and CJK are not.
+    """
     return char in "abcdefghijklmnopqrstuvwxyz0123456789" or (
         "\u00c0" <= char <= "\u1fff" and char not in "\u00d7\u00f7"
     )
@@ -428,7 +429,8 @@ def _is_word_character(char: str) -> bool:
 
 def _words(text: str) -> list[str]:
     """The words of ``text``, lower case: runs of letters and digits (anything else, emoji
-    and punctuation included, separates them)."""
+    and punctuation included, separates them).
+    """
     words: list[str] = []
     current = ""
     for char in text.lower():
@@ -450,7 +452,8 @@ def _has_word(name_words: list[str], phrase: str) -> bool:
 
 def stage_of(list_id: str | None, name: str | None, stages: Mapping[str, str] | None) -> str:
     """A list's workflow stage: the mapping by id, then by name (case-insensitive, trimmed),
-    then by the words of its name."""
+    then by the words of its name.
+    """
     for key, stage in (stages or {}).items():
         if key == list_id:
             return stage
@@ -524,7 +527,8 @@ def _first_started(stays: list[StagedStay]) -> StagedStay | None:
 
 def _completions(stays: list[StagedStay]) -> list[StagedStay]:
     """The stays by which a card entered a done list from one that is not (or was created in
-    one)."""
+    one).
+    """
     return [
         s
         for i, s in enumerate(stays)
@@ -720,7 +724,8 @@ def _custom_field_text(
     value: dict[str, Any] | None, option_id: str | None, options: Mapping[str, str | None]
 ) -> str | None:
     """A custom field value as text: the number, text, date or checkbox string Trello sends,
-    or a list field's option text (its id when the option is gone); None when cleared."""
+    or a list field's option text (its id when the option is gone); None when cleared.
+    """
     for key in ("number", "text", "date", "checked"):
         if value and value.get(key) is not None:
             text: str = value[key]
