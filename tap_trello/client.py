@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 import typing as t
 from datetime import datetime, timezone
 from http import HTTPStatus
@@ -19,10 +20,10 @@ from typing_extensions import override
 
 from tap_trello.answers import VALUE, decode_items, keep_payload, payload
 from tap_trello.conform import Conformer
-from tap_trello.errors import AnswerTooLargeError, TrelloError
+from tap_trello.errors import AnswerTooLargeError, BoardUnavailableError, TrelloError
 from tap_trello.logs import REPEATED_LINES
 from tap_trello.output import IndexedStateManager, SingerOutput
-from tap_trello.schemas import SCHEMAS
+from tap_trello.schemas import SCHEMAS, with_deletions
 from tap_trello.throttle import retry_after_seconds
 
 if t.TYPE_CHECKING:
@@ -35,6 +36,7 @@ if t.TYPE_CHECKING:
     from singer_sdk.pagination import BaseAPIPaginator
     from singer_sdk.streams._state import StreamStateManager
 
+    from tap_trello.progress import Progress
     from tap_trello.run import SyncRun
     from tap_trello.settings import Settings
 
@@ -49,9 +51,12 @@ def oauth_header(api_key: str, token: str) -> str:
     return f'OAuth oauth_consumer_key="{api_key}", oauth_token="{token}"'
 
 
-class _HasRun(t.Protocol):
+class _TapParts(t.Protocol):
+    """What the tap keeps for all its streams (tap.py)."""
+
     run: SyncRun
     settings: Settings
+    progress: Progress
 
 
 class TrelloStream(RESTStream[t.Any]):
@@ -59,6 +64,10 @@ class TrelloStream(RESTStream[t.Any]):
 
     #: Every Trello object has an id.
     primary_keys: t.ClassVar[tuple[str, ...]] = ("id",)
+    #: It carries deletion records (``_sdc_deleted_at`` set): see mirror.py.
+    carries_deletions: t.ClassVar[bool] = False
+    #: History (actions): a run reads only what is new, never the past again.
+    is_history: t.ClassVar[bool] = False
     #: Set once a stream has said that Trello sent fields its schema lacks.
     _warned_unknown_fields = False
     #: Trello already sends JSON types, and conforming every value was a third of the
@@ -76,14 +85,28 @@ class TrelloStream(RESTStream[t.Any]):
 
     def __init__(self, tap: Tap, **kwargs: t.Any) -> None:
         """A stream of ``tap`` whose schema is the one named like the stream."""
-        kwargs.setdefault("schema", SCHEMAS[self.name])
+        schema = SCHEMAS[self.name]
+        kwargs.setdefault("schema", with_deletions(schema) if self.carries_deletions else schema)
         super().__init__(tap, **kwargs)
         # The SDK's retries are logged once, by backoff_handler, not also by backoff.
         self.logger.addFilter(REPEATED_LINES)
-        #: What the run shares: session, spools, the nested board call, ``start_date``.
-        self.run: SyncRun = t.cast("_HasRun", tap).run
         #: The settings, read once by the tap.
-        self.settings: Settings = t.cast("_HasRun", tap).settings
+        self.settings: Settings = t.cast("_TapParts", tap).settings
+
+    @property
+    def run(self) -> SyncRun:
+        """What the run shares: session, board plan, look-ahead, the board being read."""
+        return t.cast("_TapParts", self._tap).run
+
+    @property
+    def progress(self) -> Progress:
+        """The run's counts, for the lines a person reads."""
+        return t.cast("_TapParts", self._tap).progress
+
+    def bookmark(self, context: Context | None) -> str | None:
+        """The replication value of the last complete run for this partition."""
+        value = self.get_context_state(context).get("replication_key_value")
+        return str(value) if value else None
 
     @property
     @override
@@ -104,7 +127,7 @@ class TrelloStream(RESTStream[t.Any]):
     @override
     def _write_schema_message(self) -> None:
         # Written before any record: every RECORD carries the run's version (mirror.py).
-        self._stream_version = self.run.start(self.tap_state)
+        self._stream_version = self.run.version
         if not self._schema_written:
             self._schema_written = True
             super()._write_schema_message()
@@ -155,9 +178,10 @@ class TrelloStream(RESTStream[t.Any]):
         # A top-level stream is finalized once it and every stream below it synced
         # without failing: only then may they say what is gone (mirror.py).
         if top_level and not state and self.settings.emit_activate_version_messages:
+            streams = t.cast("dict[str, TrelloStream]", self._tap.streams)
             for name, version in self.activation_versions().items():
-                if self.run.streams[name].selected:
-                    self.run.streams[name].activate_version(version)
+                if streams[name].selected:
+                    streams[name].activate_version(version)
             t.cast("SingerOutput", self._tap.message_writer).flush()
 
     @override
@@ -167,7 +191,7 @@ class TrelloStream(RESTStream[t.Any]):
         super().log_sync_costs()
         if next(reversed(self._tap.streams.values())) is self:
             output = t.cast("SingerOutput", self._tap.message_writer)
-            summary = self.run.progress.summary(output.records, self.run.session.requests_sent)
+            summary = self.progress.summary(output.records, self.run.session.requests_sent)
             logging.getLogger(self.tap_name).info(summary)
 
     def activation_versions(self) -> dict[str, int]:
@@ -219,13 +243,6 @@ class TrelloStream(RESTStream[t.Any]):
     def include_closed(self) -> bool:
         """Whether archived boards, lists and cards are extracted too."""
         return self.settings.include_closed
-
-    #: A list Trello pages (cards, actions): its first rows may come in the nested call.
-    is_paged_list: t.ClassVar[bool] = False
-
-    def nested_board_params(self, board_id: str) -> dict[str, str]:  # noqa: ARG002
-        """What this stream adds to the board's nested call (``/boards/{id}?…``) if any."""
-        return {}
 
     @override
     def get_new_paginator(self) -> BaseAPIPaginator[t.Any] | None:
@@ -297,6 +314,15 @@ class TrelloStream(RESTStream[t.Any]):
 
     def client_error(self, response: requests.Response) -> Exception:
         """The exception for a 4xx answer: clear, one line, never the credentials."""
+        error = self._client_error(response)
+        in_path = _BOARD_PATH.search(urlparse(response.url).path)
+        if isinstance(error, FatalAPIError) and response.status_code in {401, 404} and in_path:
+            # A board read (its call, its pages): the board vanished while the run read it.
+            msg = f"Board {in_path.group(1)} is no longer available ({response.status_code})"
+            return BoardUnavailableError(msg)
+        return error
+
+    def _client_error(self, response: requests.Response) -> Exception:
         body = response.text.strip().lower()
         if response.status_code == HTTPStatus.FORBIDDEN and any(
             refusal in body for refusal in TOO_LARGE_ANSWERS
@@ -314,6 +340,10 @@ class TrelloStream(RESTStream[t.Any]):
     @override
     def parse_response(self, response: requests.Response) -> Iterable[dict[str, t.Any]]:
         yield from decode_items(self.list_payload(response))
+
+    def list_rows(self, response: requests.Response) -> list[dict[str, t.Any]]:
+        """The rows of a list answer."""
+        return list(self.parse_response(response))
 
     @staticmethod
     def list_payload(response: requests.Response) -> list[msgspec.Raw]:
@@ -389,6 +419,10 @@ class TrelloStream(RESTStream[t.Any]):
         """Send with retries, through the run's throttled session."""
         response: requests.Response = self.request_decorator(self._request)(request, context)
         return response
+
+
+#: A board's own path (``/1/boards/{id}``, its pages), not the lists of boards.
+_BOARD_PATH = re.compile(r"/boards/([^/?]+)")
 
 
 def _one_line(exception: object) -> str:

@@ -107,8 +107,6 @@ ANNOUNCING_TYPES = frozenset(
         "updateCustomFieldItem",
     }
 )
-#: Streams that can receive deletion records from the feed.
-ANNOUNCED_STREAMS = frozenset({"cards", "lists", "checklists", "card_custom_field_items"})
 
 
 @dataclass
@@ -138,26 +136,6 @@ class BoardFeed:
         for (name, object_id), word in self._words.items():
             if name == stream and word.gone and object_id not in live:
                 yield dict(word.row)
-
-
-@dataclass
-class Feeds:
-    """The feed of the board being synced (only the latest board is kept)."""
-
-    scope: Scope = field(default_factory=lambda: Scope(frozenset(), whole_account=False))
-    _current: BoardFeed | None = None
-
-    def start(self, board_id: str, *, after: str | None) -> BoardFeed:
-        """A fresh feed for ``board_id`` read past ``after``, replacing the previous one."""
-        self._current = BoardFeed(board_id, self.scope, after)
-        return self._current
-
-    def deletions(self, board_id: str, stream: str, live: set[str]) -> Iterable[Row]:
-        """Deletion records for ``stream`` on ``board_id`` (none if its feed was not read)."""
-        feed = self._current
-        if feed is None or feed.board_id != board_id or stream not in ANNOUNCED_STREAMS:
-            return ()
-        return feed.deletions(stream, live)
 
 
 def oldest_mark(marks: Iterable[int | None]) -> int | None:

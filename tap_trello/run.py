@@ -1,66 +1,24 @@
 """What one sync run shares across its streams, built once by the tap.
 
-Trello's rate limit is per token, a board's read serves all its streams, and the next
-boards are read early: all of that belongs to the run, not to any one stream. Streams
-reach it through ``BoardStream.run``.
+Trello's rate limit is per token and the next boards are read early: the session, the
+plan of what to read of a board and the look-ahead belong to the run, not to any one
+stream. The run opens each board's read (:mod:`tap_trello.board_read`) and keeps only
+the board being synced.
 """
 
 from __future__ import annotations
 
 import typing as t
-import weakref
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
 
-from tap_trello.board_read import BoardRead
-from tap_trello.board_scans import run_version
-from tap_trello.errors import AnswerTooLargeError
-from tap_trello.mirror import Feeds
-from tap_trello.progress import Progress
-from tap_trello.throttle import RequestThrottle, ThrottledSession
+from tap_trello.board_read import BoardRead, NestedAnswer, nested_call
 
 if t.TYPE_CHECKING:
-    import logging
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Sequence
 
-    import msgspec
-    from singer_sdk.helpers.types import Context
-
-
-class BoardStream(t.Protocol):
-    """What the run needs of a stream; the run depends on no stream module.
-
-    A stream says what it adds to a board's nested call, and makes that call as itself
-    (it words its failures).
-    """
-
-    @property
-    def name(self) -> str:
-        """The stream's name."""
-
-    @property
-    def selected(self) -> bool:
-        """Whether the catalog selects it."""
-
-    @property
-    def is_paged_list(self) -> bool:
-        """A list Trello pages (cards, actions)."""
-
-    @property
-    def logger(self) -> logging.Logger:
-        """Its logger."""
-
-    def nested_board_params(self, board_id: str) -> dict[str, str]:
-        """What it adds to the board's nested call."""
-
-    def fetch_object(
-        self, path: str, params: dict[str, t.Any], context: Context | None
-    ) -> dict[str, msgspec.Raw]:
-        """GET an object whose values are left raw."""
-
-    def activate_version(self, version: int) -> None:
-        """Tell the target that its rows below ``version`` are gone."""
-
+    from tap_trello.board_plan import BoardPlan, BoardTerms
+    from tap_trello.paging import Fetch
+    from tap_trello.throttle import ThrottledSession
 
 #: Boards whose first requests are sent while an earlier board is emitted, and the
 #: threads that wait for them: a few, so memory stays bounded by a few boards' pages.
@@ -68,148 +26,64 @@ LOOK_AHEAD_BOARDS = 3
 LOOK_AHEAD_THREADS = 6
 
 
-@dataclass(eq=False)
 class SyncRun:
-    """The throttled session, the board being read, the look-ahead and ``start_date``."""
+    """The session, the board plan, the look-ahead and the board being read."""
 
-    max_requests_per_10s: int
-    #: ``start_date`` in Trello's timestamp format, or None for all history.
-    start_date: str | None
-    #: The tap's streams by name, set once they are discovered.
-    streams: Mapping[str, BoardStream] = field(default_factory=dict)
-    #: Boards that vanished while their streams ran: not complete, not marked scanned.
-    unavailable_boards: set[str] = field(default_factory=set)
-    #: The version every record of the run carries (above every version already marked).
-    version: int = 0
-    #: Boards whose cards Trello refused in the nested call (too large): paged instead.
-    cards_refused: set[str] = field(default_factory=set)
-    #: Whether a board is read and sent whole, unchanged cards too (set by the boards
-    #: stream from its marks; a board's mark moves only once its streams are done).
-    reads_whole: t.Callable[[str], bool] = lambda _board_id: True
-    #: The board's activity date at its last complete sync, if any (from its marks).
-    synced_through: t.Callable[[str], str | None] = lambda _board_id: None
-    #: The feed of the board being synced: the deletions it announced.
-    feeds: Feeds = field(default_factory=Feeds)
-    #: Boards read and skipped, for the lines a person reads.
-    progress: Progress = field(default_factory=Progress)
-    _session: ThrottledSession | None = None
-    _board: BoardRead | None = None
-    _pool: ThreadPoolExecutor | None = None
-    #: Boards of the look-ahead window read early: their nested calls' answers.
-    _early: dict[str, Future[dict[str, msgspec.Raw]]] = field(default_factory=dict)
+    def __init__(
+        self, fetch: Fetch, plan: BoardPlan, session: ThrottledSession, version: int
+    ) -> None:
+        """A run whose requests go through ``fetch`` and ``session``.
 
-    def __post_init__(self) -> None:
-        """Known to :func:`stop_runs` until it is gone."""
-        _RUNS.add(self)
+        ``version``: what every record of the run carries, above every version marked.
+        """
+        self.fetch = fetch
+        self.plan = plan
+        self.session = session
+        self.version = version
+        self._board: BoardRead | None = None
+        self._pool: ThreadPoolExecutor | None = None
+        #: Boards of the look-ahead window read early: their nested calls' answers.
+        self._early: dict[str, Future[NestedAnswer]] = {}
 
-    def start(self, tap_state: Mapping[str, t.Any]) -> int:
-        """The run's version, fixed when its first stream starts."""
-        if not self.version:
-            self.version = run_version(tap_state)
-        return self.version
-
-    @property
-    def session(self) -> ThrottledSession:
-        """The one HTTP session of the run, throttled at ``max_requests_per_10s``."""
-        if self._session is None:
-            self._session = ThrottledSession(RequestThrottle(self.max_requests_per_10s))
-        return self._session
-
-    def look_ahead(self, board_ids: Sequence[str]) -> None:
+    def look_ahead(self, boards: Sequence[tuple[str, BoardTerms]]) -> None:
         """Read these boards early (their one nested call), through the shared throttle.
 
         Each small board is one request: asked one after another, latency and not
         Trello's limit would set the pace. Boards that left the window drop their read.
         """
-        for gone in self._early.keys() - set(board_ids):
+        wanted = {board_id for board_id, _ in boards}
+        for gone in self._early.keys() - wanted:
             self._early.pop(gone).cancel()
-        for board_id in board_ids:
+        if not boards or not self.plan.nested_query(boards[0][1]):
+            return  # no selected stream reads a board's call
+        for board_id, terms in boards:
             if board_id in self._early or (self._board and self._board.board_id == board_id):
                 continue
-            # Read as the stream that would read it first, which words its failures.
-            reader = next(
-                (s for s in self.streams.values() if s.nested_board_params(board_id)), None
-            )
-            if reader is None:
-                return  # no selected stream reads a board's call
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(LOOK_AHEAD_THREADS, thread_name_prefix="look-ahead")
-            context: Context = {"board_id": board_id}
             self._early[board_id] = self._pool.submit(
-                self.fetch_board, reader, board_id, "id", context
+                nested_call, self.fetch, self.plan, board_id, terms
             )
+
+    def open_board(
+        self, board_id: str, terms: BoardTerms, known: NestedAnswer | None = None
+    ) -> BoardRead:
+        """Start reading ``board_id`` (``known``: its nested call, answered already)."""
+        if self._board is not None:
+            self._board.close()
+        early = known or self._early.pop(board_id, None)
+        self._board = BoardRead(self.fetch, self.plan, board_id, terms, early)
+        return self._board
+
+    def board(self, board_id: str) -> BoardRead:
+        """The read of the board being synced."""
+        if self._board is None or self._board.board_id != board_id:
+            msg = f"board {board_id} is read before it is opened"
+            raise RuntimeError(msg)
+        return self._board
 
     def close(self) -> None:
         """Stop the look-ahead: queued requests are dropped, retrying ones give up."""
-        if self._session is not None:
-            self._session.stopped = True
+        self.session.stopped = True
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
-
-    def selected(self, name: str) -> bool:
-        """Whether the stream called ``name`` is selected in this run."""
-        return self.streams[name].selected
-
-    def nested_call_params(
-        self, board_id: str, fields: str = "id", *, whole: bool = True
-    ) -> dict[str, str]:
-        """The query of a board's nested call (empty: no selected stream reads it).
-
-        Built in one place, so that a call the look-ahead sent early is the very one the
-        streams ask for, and is taken rather than sent again. Not ``whole``: the board's
-        objects only, its cards and actions left to their pages.
-        """
-        params: dict[str, str] = {}
-        for stream in self.streams.values():
-            if whole or not stream.is_paged_list:
-                params.update(stream.nested_board_params(board_id))
-        return {"fields": fields, **params} if params else {}
-
-    def board(self, board_id: str) -> BoardRead:
-        """The read of the board being synced (a new board drops the previous one's)."""
-        if self._board is None or self._board.board_id != board_id:
-            if self._board is not None:
-                self._board.close()
-            self._board = BoardRead(self, board_id, self._early.pop(board_id, None))
-        return self._board
-
-    def nested_lists(self, stream: BoardStream, context: Context) -> list[dict[str, t.Any]] | None:
-        """Every list of the board, if the board's nested call (made anyway) asks for them."""
-        if self.nested_call_params(context["board_id"]).get("lists") != "all":
-            return None
-        return self.board(context["board_id"]).objects(stream, "lists")
-
-    def fetch_board(
-        self,
-        stream: BoardStream,
-        board_id: str,
-        fields: str,
-        context: Context | None,
-        *,
-        whole: bool = True,
-    ) -> dict[str, msgspec.Raw]:
-        """The board's nested call (values raw); if Trello refuses its cards, without them."""
-        path = f"/boards/{board_id}"
-        params = self.nested_call_params(board_id, fields, whole=whole) or {"fields": fields}
-        try:
-            return stream.fetch_object(path, params, context)
-        except AnswerTooLargeError:
-            if board_id in self.cards_refused:
-                raise
-            self.cards_refused.add(board_id)
-            stream.logger.warning(
-                "Board %s: Trello refused its cards in one answer as too large; reading them "
-                "in pages",
-                board_id,
-            )
-        params = self.nested_call_params(board_id, fields, whole=whole) or {"fields": fields}
-        return stream.fetch_object(path, params, context)
-
-
-_RUNS: weakref.WeakSet[SyncRun] = weakref.WeakSet()
-
-
-def stop_runs() -> None:
-    """Stop every run's look-ahead: the process is about to end on a failure."""
-    for run in list(_RUNS):
-        run.close()

@@ -410,7 +410,7 @@ DELETED_CARDS: Schema = _schema(
 # --------------------------------------------------------------------------- index
 
 
-def _with_deletions(schema: Schema) -> Schema:
+def with_deletions(schema: Schema) -> Schema:
     """``schema`` with ``_sdc_deleted_at``: the stream also carries deletion records."""
     deleted_at = th.Property(
         "_sdc_deleted_at",
@@ -421,19 +421,20 @@ def _with_deletions(schema: Schema) -> Schema:
 
 
 SCHEMAS: dict[str, Schema] = {
-    "boards": _with_deletions(BOARDS),
-    "lists": _with_deletions(LISTS),
+    "boards": BOARDS,
+    "lists": LISTS,
     "labels": LABELS,
     "members": MEMBERS,
-    "checklists": _with_deletions(CHECKLISTS),
-    "cards": _with_deletions(CARDS),
+    "checklists": CHECKLISTS,
+    "cards": CARDS,
     "actions": ACTIONS,
     "organizations": ORGANIZATIONS,
     "custom_fields": CUSTOM_FIELDS,
-    "card_custom_field_items": _with_deletions(CARD_CUSTOM_FIELD_ITEMS),
+    "card_custom_field_items": CARD_CUSTOM_FIELD_ITEMS,
     "attachments": ATTACHMENTS,
     "board_memberships": BOARD_MEMBERSHIPS,
     "check_items": CHECK_ITEMS,
     "deleted_cards": DELETED_CARDS,
 }
-"""Stream name -> JSON schema."""
+"""Stream name -> the JSON schema of its objects; a stream that carries deletion records
+(its class says ``carries_deletions``) sends it :func:`with_deletions`."""

@@ -19,6 +19,8 @@ import pendulum
 from jsonschema import Draft7Validator
 from singer_sdk import typing as th
 
+from tap_trello.timestamps import iso_ms
+
 #: Trello's API, unless ``api_url`` points elsewhere (the emulator).
 DEFAULT_API_URL = "https://api.trello.com/1"
 
@@ -163,6 +165,12 @@ class Settings:
                 value = str(value or "")
             values[setting.name] = value
         return cls(**values)
+
+    @property
+    def start(self) -> str | None:
+        """``start_date`` in Trello's timestamp format (None: all history)."""
+        moment = parse_start_date(self.start_date) if self.start_date else None
+        return iso_ms(moment) if moment else None
 
     @property
     def filtered(self) -> bool:

@@ -19,27 +19,31 @@ from singer_sdk.exceptions import (
 )
 from typing_extensions import override
 
+from tap_trello.board_plan import BoardPlan
+from tap_trello.board_scans import run_version
 from tap_trello.catalog_check import unknown_selected
 from tap_trello.errors import AnswerTooLargeError, SettingsError, TrelloError
 from tap_trello.input_files import check_input_files
 from tap_trello.logs import REPEATED_LINES, quiet_sdk_detail
 from tap_trello.output import SingerOutput
-from tap_trello.run import SyncRun, stop_runs
+from tap_trello.progress import Progress
+from tap_trello.run import SyncRun
 from tap_trello.saved_state import normalized_state
 from tap_trello.settings import (
     CONFIG_SCHEMA,
     Settings,
     check_settings,
-    parse_start_date,
     quiet_selection_logs,
     schema_errors,
     unknown_settings,
 )
-from tap_trello.streams import STREAM_TYPES
-from tap_trello.timestamps import iso_ms
+from tap_trello.streams import BOARD_STREAM_TYPES, STREAM_TYPES
+from tap_trello.throttle import RequestThrottle, ThrottledSession
 
 if t.TYPE_CHECKING:
     from singer_sdk.streams import Stream
+
+    from tap_trello.streams.workspace import BoardsStream
 
 
 class TapTrello(Tap):
@@ -53,9 +57,7 @@ class TapTrello(Tap):
 
     @override
     def discover_streams(self) -> list[Stream]:
-        streams = [stream_type(tap=self) for stream_type in STREAM_TYPES]
-        self.run.streams = {stream.name: stream for stream in streams}
-        return list(streams)
+        return [stream_type(tap=self) for stream_type in STREAM_TYPES]
 
     def __init__(self, *args: t.Any, validate_config: bool = True, **kwargs: t.Any) -> None:
         """Create the tap; bad settings end it here, in one line, before any request.
@@ -89,13 +91,28 @@ class TapTrello(Tap):
 
     @cached_property
     def run(self) -> SyncRun:
-        """What this run's streams share: session, spools, nested board call, start date."""
-        # A malformed start_date is reported by the settings check before any sync.
-        start_date = parse_start_date(self.settings.start_date or "")
-        return SyncRun(
-            max_requests_per_10s=self.settings.max_requests_per_10s,
-            start_date=iso_ms(start_date) if start_date and self.settings.start_date else None,
+        """What this run's streams share: session, board plan, look-ahead; made at sync.
+
+        The plan reads the selection, so it is made once the catalog is applied; the
+        run's version, once the state is loaded.
+        """
+        selected = frozenset(name for name, stream in self.streams.items() if stream.selected)
+        plan = BoardPlan(
+            streams=BOARD_STREAM_TYPES,
+            names=selected,
+            include_closed=self.settings.include_closed,
+            action_types=frozenset(self.settings.action_types),
+            start_date=self.settings.start,
         )
+        session = ThrottledSession(RequestThrottle(self.settings.max_requests_per_10s))
+        # The boards stream reads the boards: their nested calls and pages are its requests.
+        boards = t.cast("BoardsStream", self.streams["boards"])
+        return SyncRun(boards, plan, session, run_version(self.state))
+
+    @cached_property
+    def progress(self) -> Progress:
+        """The run's counts, for the lines a person reads."""
+        return Progress()
 
 
 EXPECTED_FAILURES = (
@@ -145,7 +162,6 @@ def main() -> None:
 
 def _stop(exc: BaseException) -> t.NoReturn:
     """End the run on an expected failure: one line, exit code 1."""
-    stop_runs()  # what the look-ahead still has queued or retrying would delay the exit
     cause = root_cause(exc)
     message = " ".join(str(cause).split()) or type(cause).__name__
     if isinstance(cause, BrokenPipeError):

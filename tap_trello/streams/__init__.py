@@ -1,22 +1,28 @@
 """Every Trello stream, by domain, and the one registry the tap discovers from.
 
-- ``workspace``: organizations, boards (the parent of every board stream), members;
-- ``board``: what the nested board call brings (lists, labels, custom fields, memberships);
-- ``cards``: cards and what rides in their pages (attachments, custom field items,
-  checklists, check items);
+- ``workspace``: organizations, and boards (the parent of every board stream);
+- ``board``: what the nested board call brings (lists, labels, custom fields,
+  memberships, members);
+- ``cards``: cards and what rides in them (attachments, custom field items, checklists,
+  check items);
 - ``actions``: actions and the deleted cards found in them;
-- ``base``: the shapes they share (per-board child, nested call, paged, derived).
+- ``base``: the board stream's declarations, and the incremental shapes.
+
+The order is the order streams are synced in; nothing depends on it (a board's read
+hands each stream its rows whichever asks first).
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tap_trello.streams.actions import ActionsStream, DeletedCardsStream
-from tap_trello.streams.base import BoardChildStream
 from tap_trello.streams.board import (
     BoardMembershipsStream,
     CustomFieldsStream,
     LabelsStream,
     ListsStream,
+    MembersStream,
 )
 from tap_trello.streams.cards import (
     AttachmentsStream,
@@ -25,14 +31,12 @@ from tap_trello.streams.cards import (
     CheckItemsStream,
     ChecklistsStream,
 )
-from tap_trello.streams.workspace import BoardsStream, MembersStream, OrganizationsStream
+from tap_trello.streams.workspace import BoardsStream, OrganizationsStream
 
-# Every board stream is synced once per board the boards stream emits (wired here, as
-# the boards stream lives with the workspace streams that also build on the bases).
-BoardChildStream.parent_stream_type = BoardsStream
+if TYPE_CHECKING:
+    from tap_trello.streams.base import BoardChildStream
 
-#: The streams in the order they are synced (a source before the streams it feeds).
-#: A board's actions come first: their feed says what the objects' streams send as deleted.
+#: Every stream, in the order they are synced.
 STREAM_TYPES = (
     OrganizationsStream,
     BoardsStream,
@@ -50,4 +54,7 @@ STREAM_TYPES = (
     AttachmentsStream,
 )
 
-__all__ = ["STREAM_TYPES"]
+#: The streams synced once per board: what a run's board plan is made of.
+BOARD_STREAM_TYPES: tuple[type[BoardChildStream], ...] = STREAM_TYPES[2:]
+
+__all__ = ["BOARD_STREAM_TYPES", "STREAM_TYPES"]

@@ -1,4 +1,4 @@
-"""Workspace-level streams: organizations, boards (the parent of every board stream), members."""
+"""Workspace-level streams: organizations, and boards (the parent of every board stream)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ from singer_sdk.exceptions import FatalAPIError
 from typing_extensions import override
 
 from tap_trello.answers import decode_items
+from tap_trello.board_plan import BoardTerms
+from tap_trello.board_read import NestedAnswer, nested_call
 from tap_trello.board_scans import BoardScans
 from tap_trello.client import TrelloStream
-from tap_trello.errors import TrelloError
+from tap_trello.errors import BoardUnavailableError, TrelloError
 from tap_trello.mirror import DELETED_AT, Scope, is_deletion, oldest_mark
 from tap_trello.run import LOOK_AHEAD_BOARDS
-from tap_trello.streams.base import BoardResourceStream, IncrementalBoardStream
 from tap_trello.timestamps import iso_ms
 
 if t.TYPE_CHECKING:
@@ -75,6 +76,7 @@ class BoardsStream(TrelloStream):
 
     name = "boards"
     path = "/members/me/boards"
+    carries_deletions = True  # a board no longer listed
 
     def board_params(self) -> dict[str, t.Any]:
         """Every board the token sees (archived ones too, unless excluded), all fields."""
@@ -87,20 +89,15 @@ class BoardsStream(TrelloStream):
             self.extracted_below(),
             self.settings.rescan_after_hours,
         )
-        self.run.reads_whole = lambda board_id: self.scans.reads_whole({"id": board_id})
-        self.run.synced_through = self.scans.synced_through
-        # A board whose cards Trello refused whole at its last whole read is paged at once
-        # when read whole again (a read of what changed asks only those, which fit).
-        self.run.cards_refused = {
-            board_id
-            for board_id in self.scans.marked_boards()
-            if self.scans.pages_cards(board_id) and self.scans.reads_whole({"id": board_id})
-        }
+        #: Boards that vanished while their streams ran: not complete, not marked scanned.
+        self._unavailable: set[str] = set()
+        #: The nested calls of the boards ``board_ids`` names, answered before any row.
+        self._known: dict[str, NestedAnswer] = {}
         if self.settings.board_ids:
             # Each named board is its own nested call: no list to look ahead in.
             self._to_scan: list[str] = []
             self._scan_position: dict[str, int] = {}
-            self.run.feeds.scope = Scope(frozenset(), whole_account=False)
+            self.scope = Scope(frozenset(), whole_account=False)
             return self.known_fields(self.named_boards())
         if self.settings.organization_ids:
             boards = list(self.named_boards())
@@ -126,7 +123,7 @@ class BoardsStream(TrelloStream):
         # boards' marks belong to other runs of the same state.
         organizations = self._organizations_read if self.settings.organization_ids else None
         marked = self.scans.marked_boards(organizations)
-        for board_id in sorted(marked - self.run.feeds.scope.listed):
+        for board_id in sorted(marked - self.scope.listed):
             self.scans.forget(board_id)
             if self.include_closed and not self._still_visible(board_id):
                 yield {"id": board_id, DELETED_AT: iso_ms(self.scans.now)}
@@ -136,7 +133,7 @@ class BoardsStream(TrelloStream):
             return False
         try:
             self.fetch(f"/boards/{board_id}", {"fields": "id"}, None)
-        except FatalAPIError:
+        except (FatalAPIError, BoardUnavailableError):
             return False
         return True
 
@@ -144,7 +141,7 @@ class BoardsStream(TrelloStream):
         """The boards to read, in the order they are emitted, for the look-ahead."""
         self._to_scan = [board["id"] for board in boards if self.scans.needs_scan(board)]
         self._scan_position = {board_id: i for i, board_id in enumerate(self._to_scan)}
-        self.run.feeds.scope = Scope(
+        self.scope = Scope(
             frozenset(board["id"] for board in boards),
             whole_account=self.include_closed and not self.settings.organization_ids,
         )
@@ -171,24 +168,29 @@ class BoardsStream(TrelloStream):
         if is_deletion(record):
             return
         if not self.scans.needs_scan(record):
-            self.run.progress.boards_skipped += 1
+            self.progress.boards_skipped += 1
             return  # unchanged since its last complete sync: no request at all
         board_id = record["id"]
         at = self._scan_position.get(board_id, len(self._to_scan))
         output = t.cast("SingerOutput", self._tap.message_writer)
         rows = output.records.total()
-        self.run.look_ahead([board_id, *self._to_scan[at + 1 : at + LOOK_AHEAD_BOARDS]])
-        whole = self.scans.reads_whole(record)
+        known = self._known.pop(board_id, None)  # a board board_ids names: read already
+        ahead = [] if known else [board_id]
+        ahead += self._to_scan[at + 1 : at + LOOK_AHEAD_BOARDS]
+        self.run.look_ahead([(ahead_id, self.terms(ahead_id)) for ahead_id in ahead])
+        terms = self.terms(board_id)
         history = self._reads_history_from_start(board_id)
+        board = self.run.open_board(board_id, terms, known)
         yield {"board_id": board_id}
         # Resumed only once every stream below synced this board without failing.
-        if board_id not in self.run.unavailable_boards:
-            self.scans.mark_scanned(record, self.run.version, whole=whole, history=history)
-            if whole:
-                paged = board_id in self.run.cards_refused
-                self.scans.remember_paged_cards(board_id, paged=paged)
-            read = self.run.progress.boards_read
-            self.run.progress.board_read(
+        if board.unavailable:
+            self._unavailable.add(board_id)
+        else:
+            self.scans.mark_scanned(record, self.run.version, whole=terms.whole, history=history)
+            if terms.whole:
+                self.scans.remember_paged_cards(board_id, paged=board.cards_paged)
+            read = self.progress.boards_read
+            self.progress.board_read(
                 self.logger,
                 position=at + 1 if board_id in self._scan_position else read + 1,
                 total=len(self._to_scan) or len(self.settings.board_ids) or read + 1,
@@ -197,33 +199,61 @@ class BoardsStream(TrelloStream):
                 requests=self.run.session.requests_sent,
             )
 
+    @property
+    def board_streams(self) -> list[TrelloStream]:
+        """The streams synced once per board."""
+        return t.cast("list[TrelloStream]", self.child_streams)
+
+    @override
+    def _sync_children(self, child_context: Context | None) -> None:
+        try:
+            super()._sync_children(child_context)
+        except BaseException:
+            # The run ends on this failure: what the look-ahead still has queued or
+            # retrying would delay the exit.
+            self.run.close()
+            raise
+
+    def terms(self, board_id: str) -> BoardTerms:
+        """What the board's marks and its streams' bookmarks say before it is read."""
+        whole = self.scans.reads_whole({"id": board_id})
+        context: Context = {"board_id": board_id}
+        bookmarks = {
+            child.name: bookmark
+            for child in self.board_streams
+            if child.selected and child.replication_key and (bookmark := child.bookmark(context))
+        }
+        return BoardTerms(
+            whole=whole,
+            # Trello refused its cards whole at its last whole read: paged at once when
+            # read whole again (a read of what changed asks only those, which fit).
+            cards_refused=whole and self.scans.pages_cards(board_id),
+            bookmarks=bookmarks,
+            synced_through=self.scans.synced_through(board_id),
+            scope=self.scope,
+        )
+
     def _reads_history_from_start(self, board_id: str) -> bool:
         """Whether every selected history stream reads this board's actions from the start."""
-        history = [
-            child
-            for child in self.child_streams
-            if child.selected and isinstance(child, IncrementalBoardStream) and child.is_history
-        ]
+        history = [child for child in self.board_streams if child.selected and child.is_history]
         context: Context = {"board_id": board_id}
         return bool(history) and all(child.bookmark(context) is None for child in history)
 
     @override
     def activation_versions(self) -> dict[str, int]:
-        run = self.run
         if (
-            not run.feeds.scope.whole_account
+            not self.scope.whole_account
             or self.settings.board_ids
-            or run.unavailable_boards
+            or self._unavailable
             or self.ABORT_AT_RECORD_COUNT is not None  # a dry run stops streams short
         ):
             return {}
-        listed = run.feeds.scope.listed
+        listed = self.scope.listed
         whole = oldest_mark(self.scans.versions(listed, "version"))
         history = oldest_mark(self.scans.versions(listed, "history"))
-        versions = {self.name: run.version}
-        for child in self.child_streams:
-            is_history = isinstance(child, IncrementalBoardStream) and child.is_history
-            version = history if is_history else whole
+        versions = {self.name: self.run.version}
+        for child in self.board_streams:
+            version = history if child.is_history else whole
             if version is not None:
                 versions[child.name] = version
         return versions
@@ -247,28 +277,28 @@ class BoardsStream(TrelloStream):
                 if board["id"] not in emitted and (self.include_closed or not board["closed"]):
                     emitted.add(board["id"])
                     yield board
-        for details in named:
+        for answer in named:
             board = {
                 key: msgspec.json.decode(value)
-                for key, value in details.items()
+                for key, value in answer.values.items()
                 if key in self.schema["properties"]
             }
-            self.run.board(board["id"]).know(details)
+            self._known[board["id"]] = answer
             if board["id"] not in emitted and (self.include_closed or not board["closed"]):
                 emitted.add(board["id"])
                 yield board
 
-    def _read_named_board(self, board_id: str) -> dict[str, msgspec.Raw]:
+    def _read_named_board(self, board_id: str) -> NestedAnswer:
         """The nested call of a board ``board_ids`` names: the board and its objects.
 
         Its cards and actions come too when it is named by id (a short link has no
         bookmark yet).
         """
+        by_id = _OBJECT_ID.fullmatch(board_id) is not None
+        terms = self.terms(board_id) if by_id else BoardTerms(scope=self.scope)
         try:
-            return self.run.fetch_board(
-                self, board_id, "all", None, whole=_OBJECT_ID.fullmatch(board_id) is not None
-            )
-        except FatalAPIError as exc:
+            return nested_call(self, self.run.plan, board_id, terms, "all", with_lists=by_id)
+        except (FatalAPIError, BoardUnavailableError) as exc:
             what = f"Board '{board_id}' in board_ids"
             msg = f"{what} does not exist or is not visible to this token ({exc})"
             raise TrelloError(msg) from exc
@@ -298,28 +328,3 @@ def _activity(item: msgspec.Raw) -> dict[str, t.Any]:
     if board.dateLastActivity is msgspec.UNSET:
         return {"id": board.id}
     return {"id": board.id, "dateLastActivity": board.dateLastActivity}
-
-
-class MembersStream(BoardResourceStream):
-    """Members of the boards (nested call: ``members=all``).
-
-    Each is emitted once per run, however many boards share them.
-    """
-
-    name = "members"
-    # Members are not per board: no board_id, and no per-board state.
-    state_partitioning_keys: t.ClassVar[list[str]] = []
-    nested_params: t.ClassVar[dict[str, str]] = {"members": "all", "member_fields": "all"}
-    nested_key = "members"
-
-    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
-        """Start a run with no member emitted."""
-        super().__init__(*args, **kwargs)
-        self._emitted: set[str] = set()
-
-    @override
-    def post_process(self, row: Record, context: Context | None = None) -> Record | None:
-        if row["id"] in self._emitted:
-            return None
-        self._emitted.add(row["id"])
-        return row
