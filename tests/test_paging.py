@@ -21,10 +21,10 @@ from tap_trello.paging import (
     DateSecond,
     IdSecond,
     page_chain,
+    since_covering,
     split_in_windows,
     window_cuts,
 )
-from tap_trello.paging import since_covering
 from tap_trello.timestamps import id_second, iso_ms, parse_iso, shift_iso
 
 START = 1_700_000_000
