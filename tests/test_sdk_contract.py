@@ -1,6 +1,6 @@
 """Every singer-sdk internal the tap relies on, in one place: an SDK upgrade fails here.
 
-The tap overrides or calls these private names (client.py, output.py). It relies on one
+The tap overrides or calls these private names (client.py, output.py, streams/workspace.py). It relies on one
 public behaviour too: the SDK's retries log through the stream's logger (backoff's own
 lines are filtered there, tap_trello/logs.py), which tests/test_user_mistakes.py holds. Each test
 checks that the name still exists with the shape the tap uses and, where it is cheap, that
@@ -37,6 +37,8 @@ def test_private_methods_the_tap_overrides_or_calls() -> None:
     assert parameters(Stream._write_activate_version_message) == ["self", "full_table_version"]
     assert parameters(Stream.finalize_state_progress_markers) == ["self", "state"]
     assert parameters(RESTStream._request) == ["self", "prepared_request", "context"]
+    # The boards stream stops the look-ahead when a board's stream fails, from here.
+    assert parameters(Stream._sync_children) == ["self", "child_context"]
     assert parameters(StreamStateManager.increment_state)[:2] == ["self", "latest_record"]
     assert {"PROGRESS_MARKERS", "PROGRESS_MARKER_NOTE"} <= set(vars(_state))
 
