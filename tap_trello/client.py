@@ -23,7 +23,7 @@ from tap_trello.conform import Conformer
 from tap_trello.errors import AnswerTooLargeError, BoardUnavailableError, TrelloError
 from tap_trello.logs import REPEATED_LINES
 from tap_trello.output import IndexedStateManager, SingerOutput
-from tap_trello.schemas import SCHEMAS, with_deletions
+from tap_trello.schemas import Schema, with_deletions
 from tap_trello.throttle import retry_after_seconds
 
 if t.TYPE_CHECKING:
@@ -64,6 +64,9 @@ class TrelloStream(RESTStream[t.Any]):
 
     #: Every Trello object has an id.
     primary_keys: t.ClassVar[tuple[str, ...]] = ("id",)
+    #: The schema of its objects (schemas.py), sent with ``_sdc_deleted_at`` when it
+    #: carries deletion records.
+    object_schema: t.ClassVar[Schema]
     #: It carries deletion records (``_sdc_deleted_at`` set): see mirror.py.
     carries_deletions: t.ClassVar[bool] = False
     #: History (actions): a run reads only what is new, never the past again.
@@ -84,8 +87,8 @@ class TrelloStream(RESTStream[t.Any]):
     _final_state = False
 
     def __init__(self, tap: Tap, **kwargs: t.Any) -> None:
-        """A stream of ``tap`` whose schema is the one named like the stream."""
-        schema = SCHEMAS[self.name]
+        """A stream of ``tap`` that sends the schema its class declares."""
+        schema = self.object_schema
         kwargs.setdefault("schema", with_deletions(schema) if self.carries_deletions else schema)
         super().__init__(tap, **kwargs)
         # The SDK's retries are logged once, by backoff_handler, not also by backoff.

@@ -13,6 +13,7 @@ from tap_trello.paging import (
     read_newest_first,
     since_covering,
 )
+from tap_trello.schemas import ACTIONS, DELETED_CARDS
 from tap_trello.streams.base import IncrementalBoardStream, IncrementalStream, Row
 from tap_trello.timestamps import id_second, parse_iso
 
@@ -44,6 +45,7 @@ class ActionsStream(ActionHistory, IncrementalBoardStream):
     """
 
     name = "actions"
+    object_schema = ACTIONS
     path = "/boards/{board_id}/actions"
 
 
@@ -94,6 +96,7 @@ class DeletedCardsStream(IncrementalBoardStream):
     """
 
     name = "deleted_cards"
+    object_schema = DELETED_CARDS
     replication_key = "date_deleted"
     is_history = True
     source_name = "actions"

@@ -11,6 +11,7 @@ import typing as t
 from typing_extensions import override
 
 from tap_trello.board_plan import OPEN_OR_ALL
+from tap_trello.schemas import BOARD_MEMBERSHIPS, CUSTOM_FIELDS, LABELS, LISTS, MEMBERS
 from tap_trello.streams.base import BoardChildStream
 
 if t.TYPE_CHECKING:
@@ -26,6 +27,7 @@ class ListsStream(BoardChildStream):
     """
 
     name = "lists"
+    object_schema = LISTS
     nested_params: t.ClassVar[Mapping[str, str]] = {"lists": OPEN_OR_ALL}
     nested_key = "lists"
     carries_deletions = True  # a list moved to a board the token cannot see
@@ -35,6 +37,7 @@ class LabelsStream(BoardChildStream):
     """Labels of a board (Trello's default of 50 is lifted)."""
 
     name = "labels"
+    object_schema = LABELS
     nested_params: t.ClassVar[Mapping[str, str]] = {"labels": "all", "labels_limit": "1000"}
     nested_key = "labels"
 
@@ -43,6 +46,7 @@ class CustomFieldsStream(BoardChildStream):
     """Custom field definitions of a board, with their options."""
 
     name = "custom_fields"
+    object_schema = CUSTOM_FIELDS
     nested_params: t.ClassVar[Mapping[str, str]] = {"customFields": "true"}
     nested_key = "customFields"
 
@@ -51,6 +55,7 @@ class BoardMembershipsStream(BoardChildStream):
     """Who is on a board and as what (admin, normal, observer), deactivated or not."""
 
     name = "board_memberships"
+    object_schema = BOARD_MEMBERSHIPS
     nested_params: t.ClassVar[Mapping[str, str]] = {"memberships": "all"}
     nested_key = "memberships"
 
@@ -62,6 +67,7 @@ class MembersStream(BoardChildStream):
     """
 
     name = "members"
+    object_schema = MEMBERS
     # Members are not per board: no board_id, and no per-board state.
     state_partitioning_keys: t.ClassVar[list[str]] = []
     nested_params: t.ClassVar[Mapping[str, str]] = {"members": "all", "member_fields": "all"}

@@ -12,6 +12,7 @@ from typing_extensions import override
 
 from tap_trello.board_plan import OPEN_OR_ALL
 from tap_trello.mirror import is_deletion
+from tap_trello.schemas import ATTACHMENTS, CARD_CUSTOM_FIELD_ITEMS, CARDS, CHECK_ITEMS, CHECKLISTS
 from tap_trello.streams.base import BoardChildStream, IncrementalBoardStream, Row
 
 if t.TYPE_CHECKING:
@@ -31,6 +32,7 @@ class CardsStream(IncrementalBoardStream):
     """
 
     name = "cards"
+    object_schema = CARDS
     path = "/boards/{board_id}/cards"
     replication_key = "dateLastActivity"
     carries_deletions = True  # deleted, or moved to a board the token cannot see
@@ -72,6 +74,7 @@ class CardCustomFieldItemsStream(CardPartStream):
     """Each card's custom field values (``customFieldItems=true`` on the cards)."""
 
     name = "card_custom_field_items"
+    object_schema = CARD_CUSTOM_FIELD_ITEMS
     rides_in = "customFieldItems"
     carries_deletions = True  # a value cleared
 
@@ -80,6 +83,7 @@ class AttachmentsStream(CardPartStream):
     """Each card's attachments (metadata only; ``attachments=true`` on the cards)."""
 
     name = "attachments"
+    object_schema = ATTACHMENTS
     rides_in = "attachments"
 
 
@@ -105,6 +109,7 @@ class ChecklistsStream(CardChecklistStream):
     """Checklists of a board's cards, with their check items."""
 
     name = "checklists"
+    object_schema = CHECKLISTS
     carries_deletions = True  # removed from its card
 
     @override
@@ -118,6 +123,7 @@ class CheckItemsStream(CardChecklistStream):
     """The checklists' items, one record each."""
 
     name = "check_items"
+    object_schema = CHECK_ITEMS
 
     @override
     @classmethod

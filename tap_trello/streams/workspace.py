@@ -17,6 +17,7 @@ from tap_trello.client import TrelloStream
 from tap_trello.errors import BoardUnavailableError, TrelloError
 from tap_trello.mirror import DELETED_AT, Scope, is_deletion, oldest_mark
 from tap_trello.run import LOOK_AHEAD_BOARDS
+from tap_trello.schemas import BOARDS, ORGANIZATIONS
 from tap_trello.timestamps import iso_ms
 
 if t.TYPE_CHECKING:
@@ -34,6 +35,7 @@ class OrganizationsStream(TrelloStream):
     """
 
     name = "organizations"
+    object_schema = ORGANIZATIONS
     path = "/members/me/organizations"
 
     @override
@@ -75,6 +77,7 @@ class BoardsStream(TrelloStream):
     """
 
     name = "boards"
+    object_schema = BOARDS
     path = "/members/me/boards"
     carries_deletions = True  # a board no longer listed
 
