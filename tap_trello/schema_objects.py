@@ -76,7 +76,6 @@ __all__ = [
     "NON_PUBLIC",
     "ORGANIZATION_PREFS",
     "ORGANIZATION_REF",
-    "PLUGIN_DATA",
     "SWITCHER_VIEW",
     "VISIBILITY_RESTRICT",
     "array_field",
@@ -458,16 +457,6 @@ COORDINATES = strict_object(num_field("latitude"), num_field("longitude"))
 
 CHECK_ITEM_STATE = strict_object(str_field("idCheckItem"), str_field("state"))
 """An entry of a card's ``checkItemStates``."""
-
-PLUGIN_DATA = strict_object(
-    id_property(),
-    str_field("idPlugin"),
-    str_field("scope"),
-    str_field("idModel"),
-    str_field("value"),
-    str_field("access"),
-)
-"""An entry of a card's ``pluginData``."""
 
 ATTACHMENT_FIELDS: tuple[th.Property[Any], ...] = (
     int_field("bytes"),

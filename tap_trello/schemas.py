@@ -51,7 +51,6 @@ from tap_trello.schema_objects import (
     MESSAGE_DISMISSED,
     NON_PUBLIC,
     ORGANIZATION_PREFS,
-    PLUGIN_DATA,
     array_field,
     bool_field,
     datetime_field,
@@ -275,7 +274,6 @@ CARDS: Schema = _schema(
     str_field("originalDesc"),
     str_field("originalName"),
     bool_field("pinned"),
-    array_field("pluginData", PLUGIN_DATA),
     num_field("pos"),
     str_field("shortLink"),
     str_field("shortUrl"),
@@ -407,6 +405,20 @@ DELETED_CARDS: Schema = _schema(
 )
 """One record per ``deleteCard`` action; ``id`` is the deleted card's id."""
 
+# --------------------------------------------------------------------------- Power-Up data
+
+PLUGIN_DATA_ENTRIES: Schema = _schema(
+    BOARD_ID,
+    str_field("card_id", "the card it is stored on (null for the board's own)"),
+    str_field("idPlugin", "the Power-Up that wrote it"),
+    str_field("scope", "board or card"),
+    str_field("idModel", "id of the board or card it is stored on"),
+    str_field("access", "shared (every member sees it) or private (one member's)"),
+    str_field("value", "what the Power-Up stored: JSON text, as it wrote it"),
+    datetime_field("dateLastUpdated"),
+)
+"""One Power-Up data entry of a board or of one of its cards (``pluginData``)."""
+
 # --------------------------------------------------------------------------- index
 
 
@@ -435,6 +447,7 @@ SCHEMAS: dict[str, Schema] = {
     "board_memberships": BOARD_MEMBERSHIPS,
     "check_items": CHECK_ITEMS,
     "deleted_cards": DELETED_CARDS,
+    "plugin_data": PLUGIN_DATA_ENTRIES,
 }
 """Stream name -> the JSON schema of its objects; a stream that carries deletion records
 (its class says ``carries_deletions``) sends it :func:`with_deletions`."""

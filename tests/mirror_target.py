@@ -100,4 +100,9 @@ def trello_objects(ws: Workspace) -> dict[str, set[str]]:
         },
         "actions": {a["id"] for a in actions},
         "deleted_cards": {a["data"]["card"]["id"] for a in actions if a["type"] == "deleteCard"},
+        "plugin_data": {
+            entry["id"]
+            for model_id in [*boards, *(card["id"] for card in cards)]
+            for entry in ws.plugin_data.get(model_id, [])
+        },
     }

@@ -11,6 +11,7 @@ from collections import Counter
 
 import pytest
 
+from tap_trello.streams import STREAM_TYPES
 from tests.helpers import parse_messages, run_cli, run_tap, tap_config
 from trello_emulator import EmulatorServer, FaultConfig, Workspace
 
@@ -153,7 +154,7 @@ def test_output_is_linear_in_boards(make_emulator) -> None:
         size[json.loads(line)["type"]] += len(line) + 1
     final_state = len(next(line for line in reversed(lines) if '"STATE"' in line)) + 1
     # One SCHEMA per stream per run, not one per stream per board.
-    assert kinds["SCHEMA"] == 14
+    assert kinds["SCHEMA"] == len(STREAM_TYPES)
     assert size["STATE"] <= 2 * size["RECORD"] + 5 * final_state
     # No state for full-table board streams; a small mark per board for the skip.
     state = parse_messages(run.stdout).state

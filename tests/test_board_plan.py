@@ -44,6 +44,8 @@ def test_every_stream_in_one_nested_call() -> None:
         "memberships": "all",
         "customFields": "true",
         "checklists": "all",
+        "pluginData": "true",
+        "card_pluginData": "true",
         "cards": "all",
         "card_customFieldItems": "true",
         "card_attachments": "true",
@@ -69,12 +71,15 @@ def test_cards_refused_leave_the_call_and_their_pages_bring_the_checklists() -> 
     query = plan().nested_query(terms)
     assert "cards" not in query
     assert "checklists" not in query
+    assert "card_pluginData" not in query
+    assert query["pluginData"] == "true"  # the board's own Power-Up data
     pages = plan().page_params("cards", nested_keys=query.keys())
     assert pages == {
         "filter": "all",
         "customFieldItems": "true",
         "attachments": "true",
         "checklists": "all",
+        "pluginData": "true",
     }
     # A board whose nested call brought the checklists does not ask them of its pages.
     assert "checklists" not in plan().page_params("cards", nested_keys={"checklists"})

@@ -21,6 +21,7 @@ EXPECTED = {
     "attachments": (["id"], None),
     "actions": (["id"], "date"),
     "deleted_cards": (["id"], "date_deleted"),
+    "plugin_data": (["id"], None),
 }
 
 

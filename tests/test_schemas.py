@@ -146,6 +146,18 @@ def emulated_records(ws: Any) -> Records:
         )
         cards = ws.board_cards(board_id, "all", custom_field_items=True, attachments=True)
         parts.append(card_records(cards))
+        models = [board_id, *(card["id"] for card in cards)]
+        parts.append(
+            {
+                "plugin_data": [
+                    {**entry, "board_id": board_id, "card_id": entry["idModel"]}
+                    if entry["scope"] == "card"
+                    else {**entry, "board_id": board_id, "card_id": None}
+                    for model in models
+                    for entry in ws.plugin_data.get(model, [])
+                ]
+            }
+        )
         parts.append(action_records(ws.board_actions(board_id), board_id))
     return merge(*parts)
 

@@ -4,7 +4,7 @@
 - ``board``: what the nested board call brings (lists, labels, custom fields,
   memberships, members);
 - ``cards``: cards and what rides in them (attachments, custom field items, checklists,
-  check items);
+  check items, Power-Up data);
 - ``actions``: actions and the deleted cards found in them;
 - ``base``: the board stream's declarations, and the incremental shapes.
 
@@ -30,6 +30,7 @@ from tap_trello.streams.cards import (
     CardsStream,
     CheckItemsStream,
     ChecklistsStream,
+    PluginDataStream,
 )
 from tap_trello.streams.workspace import BoardsStream, OrganizationsStream
 
@@ -52,6 +53,7 @@ STREAM_TYPES = (
     CheckItemsStream,
     CardCustomFieldItemsStream,
     AttachmentsStream,
+    PluginDataStream,
 )
 
 #: The streams synced once per board: what a run's board plan is made of.

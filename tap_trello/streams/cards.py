@@ -1,7 +1,8 @@
 """Cards, and what rides in them.
 
-Attachments, custom field items, checklists and their check items: the board's nested
-call, or one page of 1000 cards, brings all of them, so no request is ever made per card.
+Attachments, custom field items, checklists and their check items, Power-Up data: the
+board's nested call, or one page of 1000 cards, brings all of them, so no request is ever
+made per card.
 """
 
 from __future__ import annotations
@@ -12,7 +13,14 @@ from typing_extensions import override
 
 from tap_trello.board_plan import OPEN_OR_ALL
 from tap_trello.mirror import is_deletion
-from tap_trello.schemas import ATTACHMENTS, CARD_CUSTOM_FIELD_ITEMS, CARDS, CHECK_ITEMS, CHECKLISTS
+from tap_trello.schemas import (
+    ATTACHMENTS,
+    CARD_CUSTOM_FIELD_ITEMS,
+    CARDS,
+    CHECK_ITEMS,
+    CHECKLISTS,
+    PLUGIN_DATA_ENTRIES,
+)
 from tap_trello.streams.base import BoardChildStream, IncrementalBoardStream, Row
 
 if t.TYPE_CHECKING:
@@ -131,3 +139,28 @@ class CheckItemsStream(CardChecklistStream):
         for checklist in source_row.get(cls.rides_in) or []:
             for item in checklist.get("checkItems") or []:
                 yield {**item, "checklist_id": checklist["id"], "card_id": checklist.get("idCard")}
+
+
+class PluginDataStream(BoardChildStream):
+    """Power-Up data of a board and of its cards (``pluginData``), one row per entry.
+
+    The board's own entries come in its nested call (``pluginData=true``), its cards'
+    with the cards (``card_pluginData=true`` nested, ``pluginData=true`` on card pages):
+    no request of its own. A changed card's entries come with it.
+    """
+
+    name = "plugin_data"
+    object_schema = PLUGIN_DATA_ENTRIES
+    nested_params: t.ClassVar[Mapping[str, str]] = {"pluginData": "true"}
+    nested_key = "pluginData"
+    source_name = "cards"
+    rides_in = "pluginData"
+    source_nested_params: t.ClassVar[Mapping[str, str]] = {"card_pluginData": "true"}
+    page_params: t.ClassVar[Mapping[str, str]] = {"pluginData": "true"}
+
+    @override
+    @classmethod
+    def derive(cls, source_row: Row) -> Iterator[Row]:
+        for entry in source_row.get(cls.rides_in) or []:
+            on_card = entry.get("scope") == "card"
+            yield {**entry, "card_id": entry.get("idModel") if on_card else None}
