@@ -15,7 +15,7 @@ import typing as t
 from dataclasses import dataclass, field, replace
 
 from tap_trello.mirror import ANNOUNCING_TYPES, Scope
-from tap_trello.paging import PAGE_SIZE, DateSecond, IdSecond, since_covering
+from tap_trello.paging import PAGE_SIZE, since_covering
 from tap_trello.timestamps import shift_iso
 
 if t.TYPE_CHECKING:
@@ -62,6 +62,8 @@ class Declared(t.Protocol):
     carries_deletions: t.ClassVar[bool]
     #: History: a run reads only what is new (actions, deleted cards).
     is_history: t.ClassVar[bool]
+    #: A list Trello pages newest first: the grain its cursor is compared at (else None).
+    grain: t.ClassVar[Grain | None]
 
     @classmethod
     def derive(cls, source_row: Row) -> Iterable[Row]:
@@ -88,10 +90,6 @@ class BoardTerms:
         return replace(self, cards_refused=True)
 
 
-#: The grain at which Trello compares each paged list's cursor.
-GRAINS: Mapping[str, Grain] = {CARDS: IdSecond(), ACTIONS: DateSecond()}
-
-
 @dataclass(frozen=True)
 class BoardPlan:
     """The selected board streams' declarations and the settings, read once per run."""
@@ -110,6 +108,14 @@ class BoardPlan:
     def selected(self) -> tuple[type[Declared], ...]:
         """The selected board streams."""
         return tuple(stream for stream in self.streams if stream.name in self.names)
+
+    def grain(self, source: str) -> Grain:
+        """The grain at which Trello compares the cursor of the list ``source``."""
+        grain = self.declared(source).grain
+        if grain is None:
+            msg = f"{source} is not a paged list"
+            raise ValueError(msg)
+        return grain
 
     def declared(self, name: str) -> type[Declared]:
         """The declaration of the board stream called ``name``."""
@@ -140,7 +146,7 @@ class BoardPlan:
         cards_paged = self.cards_paged(terms)
         params: dict[str, str] = {}
         for stream in self.selected:
-            if stream.name in GRAINS:
+            if stream.grain is not None:
                 continue  # a paged list's nested form is decided below
             if not (stream.nested_or_source and cards_paged and stream.source_name == CARDS):
                 params.update(stream.nested_params)

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import msgspec
 
 from tap_trello.answers import decode_items
-from tap_trello.board_plan import ACTIONS, CARDS, GRAINS, BoardPlan, BoardTerms
+from tap_trello.board_plan import ACTIONS, CARDS, BoardPlan, BoardTerms
 from tap_trello.errors import AnswerTooLargeError, TrelloError
 from tap_trello.mirror import BoardFeed
 from tap_trello.paging import (
@@ -178,7 +178,7 @@ class BoardRead:
             yield from self.feed.deletions(name, live)
 
     def _rows(self, stream: type[Declared]) -> Iterator[Row]:
-        if stream.name in GRAINS:
+        if stream.grain is not None:
             spool = self._spools.pop(stream.name, None)
             if spool is not None:
                 yield from spool.drain()  # read already for another stream
@@ -262,7 +262,7 @@ class BoardRead:
             path=f"/boards/{self.board_id}/{source}",
             params=params,
             context=self.context,
-            grain=GRAINS[source],
+            grain=self.plan.grain(source),
             start_seconds=parse_iso(since).timestamp() if since else id_second(self.board_id),
             split_group=split,
             label=f"Board {self.board_id}: {source}",
@@ -287,7 +287,7 @@ class BoardRead:
                 f"/boards/{self.board_id}/lists", {"filter": "all", "fields": "id"}, self.context
             )
         params = self.plan.page_params(CARDS, nested_keys=self.answer().keys())
-        grain = GRAINS[CARDS]
+        grain = self.plan.grain(CARDS)
         for board_list in lists:
             yield from self.fetch.fetch_items(
                 f"/lists/{board_list['id']}/cards",

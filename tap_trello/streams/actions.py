@@ -47,6 +47,7 @@ class ActionsStream(ActionHistory, IncrementalBoardStream):
     name = "actions"
     object_schema = ACTIONS
     path = "/boards/{board_id}/actions"
+    grain = DateSecond()  # ``before``/``since`` dates: whole seconds keep both rules right
 
 
 class ActionFeed(ActionHistory):

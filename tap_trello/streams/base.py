@@ -23,6 +23,8 @@ if t.TYPE_CHECKING:
 
     from singer_sdk.helpers.types import Context
 
+    from tap_trello.paging import Grain
+
 Row: t.TypeAlias = dict[str, t.Any]
 
 
@@ -45,6 +47,7 @@ class BoardChildStream(TrelloStream):
     nested_or_source: t.ClassVar[bool] = False
     reads_source_alone: t.ClassVar[bool] = True
     source_filter: t.ClassVar[frozenset[str] | None] = None
+    grain: t.ClassVar[Grain | None] = None
 
     @classmethod
     def derive(cls, source_row: Row) -> Iterable[Row]:

@@ -13,6 +13,7 @@ from typing_extensions import override
 
 from tap_trello.board_plan import OPEN_OR_ALL
 from tap_trello.mirror import is_deletion
+from tap_trello.paging import IdSecond
 from tap_trello.schemas import (
     ATTACHMENTS,
     CARD_CUSTOM_FIELD_ITEMS,
@@ -43,6 +44,7 @@ class CardsStream(IncrementalBoardStream):
     object_schema = CARDS
     path = "/boards/{board_id}/cards"
     replication_key = "dateLastActivity"
+    grain = IdSecond()  # ``before`` compared at the id's second
     carries_deletions = True  # deleted, or moved to a board the token cannot see
     nested_params: t.ClassVar[Mapping[str, str]] = {
         "cards": OPEN_OR_ALL,
