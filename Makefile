@@ -14,7 +14,7 @@ $(BIN)/.installed: pyproject.toml
 
 ## demo: sync a sample workspace from the bundled Trello emulator (no account needed)
 demo: $(BIN)/.installed
-	$(BIN)/python -m trello_emulator.demo
+	$(BIN)/python -m devtools.demo
 
 ## test: the whole test suite against the emulator (what CI runs)
 test: $(BIN)/.installed

@@ -27,9 +27,9 @@ from devtools.analytics_oracle import (
     expected_stays,
     percentile_cont,
 )
+from devtools.demo import DELIVERY_WEEKS, add_recent_delivery
 from tests.helpers import REPO_ROOT
 from trello_emulator import Workspace
-from trello_emulator.demo import DELIVERY_WEEKS, add_recent_delivery
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -44,7 +44,7 @@ def test_demo_syncs_the_sample_workspace_and_reports_what_landed(
     # `meltano install` finds it built and only adds target-duckdb.
     size = ["--boards", "3", "--cards", "200", "--actions", "300"]
     result = subprocess.run(
-        [sys.executable, "-m", "trello_emulator.demo", *size, "--output", str(tmp_path)],
+        [sys.executable, "-m", "devtools.demo", *size, "--output", str(tmp_path)],
         capture_output=True,
         text=True,
         cwd=REPO_ROOT,

@@ -1,6 +1,6 @@
 """A Trello API emulator: a seeded workspace served over HTTP with Trello's semantics.
 
-The tests, the benchmark (``bench/``) and the demo (``python -m trello_emulator.demo``) all
+The tests, the benchmark (``bench/``) and the demo (``python -m devtools.demo``) all
 sync against it, so that no Trello account is needed. Split the way moto splits a service:
 
 * :mod:`trello_emulator.model` - the state and one generator per Trello object (no HTTP);

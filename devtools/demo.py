@@ -10,7 +10,7 @@ median and 85th percentile cycle time per board, and the cards completed per wee
 last weeks of activity. If target-duckdb cannot be installed, the demo falls back to
 target-jsonl (one JSON Lines file per stream) and skips the analytics.
 
-    python -m trello_emulator.demo [--cards N] [--actions N] [--boards N] [--seed N]
+    python -m devtools.demo [--cards N] [--actions N] [--boards N] [--seed N]
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from devtools import demo_analytics
 from devtools.meltano import (
     REPO_ROOT,
     MeltanoError,
@@ -36,10 +37,7 @@ from devtools.meltano import (
     record_counts,
     run_meltano,
 )
-
-from . import demo_analytics
-from .model import Workspace
-from .server import EmulatorServer
+from trello_emulator import EmulatorServer, Workspace
 
 OUTPUT = REPO_ROOT / "output" / "demo"
 SCHEMA = "tap_trello"
@@ -246,7 +244,7 @@ def report_landed(
 
 def main(argv: list[str] | None = None) -> int:
     """Run the demo; 0 when every row sent landed."""
-    parser = argparse.ArgumentParser(prog="python -m trello_emulator.demo", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m devtools.demo", description=__doc__)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--boards", type=int, default=4)
     parser.add_argument("--cards", type=int, default=1500)
