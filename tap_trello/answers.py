@@ -23,6 +23,7 @@ _PAYLOAD_ATTR = "_trello_payload"
 BODY = msgspec.json.Decoder(t.Union[list[msgspec.Raw], dict[str, msgspec.Raw]])  # noqa: UP007
 _ITEM = msgspec.json.Decoder(dict[str, t.Any])
 VALUE = msgspec.json.Decoder()
+_RAW_LIST = msgspec.json.Decoder(list[msgspec.Raw])
 
 
 class _IdOnly(msgspec.Struct):
@@ -56,4 +57,21 @@ def decode_items(
                 yield row
     except msgspec.ValidationError as exc:
         msg = f"Trello answered a list whose items are not Trello objects ({exc})"
+        raise TrelloError(msg) from exc
+
+
+def nested_list(answer: dict[str, msgspec.Raw], key: str, path: str) -> list[msgspec.Raw] | None:
+    """The raw items under ``key`` of a nested call's answer (None: not in it).
+
+    Anything but a list there is refused: treated as empty, a missing list would mark the
+    rows it holds deleted.
+    """
+    raw = answer.get(key)
+    if raw is None:
+        return None
+    try:
+        return _RAW_LIST.decode(raw)
+    except msgspec.ValidationError as exc:
+        found = bytes(raw)[:20].decode()
+        msg = f"Trello answered GET {path} with {found!r} for {key!r}, expected a list"
         raise TrelloError(msg) from exc

@@ -25,11 +25,9 @@ import typing as t
 from concurrent.futures import Future
 from dataclasses import dataclass
 
-import msgspec
-
-from tap_trello.answers import decode_items
+from tap_trello.answers import decode_items, nested_list
 from tap_trello.board_plan import ACTIONS, CARDS, BoardPlan, BoardTerms
-from tap_trello.errors import AnswerTooLargeError, TrelloError
+from tap_trello.errors import AnswerTooLargeError
 from tap_trello.mirror import BoardFeed
 from tap_trello.paging import (
     PAGE_SIZE,
@@ -44,12 +42,12 @@ from tap_trello.timestamps import id_second, parse_iso
 if t.TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
+    import msgspec
     from singer_sdk.helpers.types import Context
 
     from tap_trello.board_plan import Declared
 
 Row: t.TypeAlias = dict[str, t.Any]
-_RAW_LIST = msgspec.json.Decoder(list[msgspec.Raw])
 
 
 @dataclass(frozen=True)
@@ -143,18 +141,7 @@ class BoardRead:
 
     def part(self, key: str) -> list[msgspec.Raw] | None:
         """The raw items under ``key`` of the nested call's answer (None: not asked)."""
-        raw = self.answer().get(key)
-        if raw is None:
-            return None
-        try:
-            return _RAW_LIST.decode(raw)
-        except msgspec.ValidationError as exc:
-            # Treated as empty, a missing list would mark the board's rows deleted.
-            msg = (
-                f"Trello answered GET /boards/{self.board_id} with {bytes(raw)[:20].decode()!r} "
-                f"for {key!r}, expected a list"
-            )
-            raise TrelloError(msg) from exc
+        return nested_list(self.answer(), key, f"/boards/{self.board_id}")
 
     def objects(self, key: str) -> list[Row]:
         """The objects under ``key`` of the nested call's answer."""

@@ -27,7 +27,7 @@ from tap_trello.schemas import Schema, with_deletions
 from tap_trello.throttle import retry_after_seconds
 
 if t.TYPE_CHECKING:
-    from collections.abc import Callable, Generator, Iterable, Iterator
+    from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 
     import requests
     from backoff.types import Details
@@ -71,6 +71,10 @@ class TrelloStream(RESTStream[t.Any]):
     carries_deletions: t.ClassVar[bool] = False
     #: History (actions): a run reads only what is new, never the past again.
     is_history: t.ClassVar[bool] = False
+    #: What it adds to its parent's nested call (a board's, a workspace's), if any.
+    nested_params: t.ClassVar[Mapping[str, str]] = {}
+    #: The key of that call's answer that holds its rows ("": none).
+    nested_key: t.ClassVar[str] = ""
     #: Set once a stream has said that Trello sent fields its schema lacks.
     _warned_unknown_fields = False
     #: Trello already sends JSON types, and conforming every value was a third of the

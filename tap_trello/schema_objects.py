@@ -74,6 +74,7 @@ __all__ = [
     "MEMBER_REF",
     "MESSAGE_DISMISSED",
     "NON_PUBLIC",
+    "ORGANIZATION_ID",
     "ORGANIZATION_PREFS",
     "ORGANIZATION_REF",
     "SWITCHER_VIEW",
@@ -177,6 +178,11 @@ CARD_ID = th.Property(
     "card_id",
     th.StringType,
     description="Id of the card the record belongs to (added by the tap)",
+)
+ORGANIZATION_ID = th.Property(
+    "organization_id",
+    th.StringType,
+    description="Id of the workspace the record belongs to (added by the tap)",
 )
 CHECKLIST_ID = th.Property(
     "checklist_id",
@@ -603,7 +609,11 @@ CUSTOM_FIELD_ITEM_REF = open_object(
     str_field("idValue"),
     th.Property("value", open_object(), nullable=True),
 )
-ORGANIZATION_REF = open_object(id_property(), str_field("name"))
+ORGANIZATION_REF = open_object(
+    id_property(),
+    str_field("name"),
+    str_field("desc", "the new description (updateOrganization)"),
+)
 
 ACTION_DATA = open_object(
     th.Property("board", BOARD_REF, nullable=True),

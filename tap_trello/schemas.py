@@ -50,6 +50,7 @@ from tap_trello.schema_objects import (
     MEMBERSHIP_FIELDS,
     MESSAGE_DISMISSED,
     NON_PUBLIC,
+    ORGANIZATION_ID,
     ORGANIZATION_PREFS,
     array_field,
     bool_field,
@@ -405,6 +406,25 @@ DELETED_CARDS: Schema = _schema(
 )
 """One record per ``deleteCard`` action; ``id`` is the deleted card's id."""
 
+# --------------------------------------------------------------------------- workspace level
+
+
+def _adding(schema: Schema, *properties: th.Property[Any]) -> Schema:
+    """``schema`` with ``properties`` added (the fields the tap adds to Trello's)."""
+    added = th.PropertiesList(*properties).to_dict()["properties"]
+    return {**schema, "properties": {**schema["properties"], **added}}
+
+
+ORGANIZATION_MEMBERS: Schema = _adding(MEMBERS, ORGANIZATION_ID)
+"""A workspace's ``members`` (``/organizations/{id}?members=all&member_fields=all``), one
+row per workspace and member."""
+
+ORGANIZATION_MEMBERSHIPS: Schema = _schema(*MEMBERSHIP_FIELDS, ORGANIZATION_ID)
+"""A workspace's ``memberships``: admin or normal, unconfirmed, deactivated, last active."""
+
+ORGANIZATION_ACTIONS: Schema = _adding(ACTIONS, ORGANIZATION_ID)
+"""A workspace's own feed (``/organizations/{id}/actions``)."""
+
 # --------------------------------------------------------------------------- Power-Up data
 
 PLUGIN_DATA_ENTRIES: Schema = _schema(
@@ -448,6 +468,9 @@ SCHEMAS: dict[str, Schema] = {
     "check_items": CHECK_ITEMS,
     "deleted_cards": DELETED_CARDS,
     "plugin_data": PLUGIN_DATA_ENTRIES,
+    "organization_members": ORGANIZATION_MEMBERS,
+    "organization_memberships": ORGANIZATION_MEMBERSHIPS,
+    "organization_actions": ORGANIZATION_ACTIONS,
 }
 """Stream name -> the JSON schema of its objects; a stream that carries deletion records
 (its class says ``carries_deletions``) sends it :func:`with_deletions`."""

@@ -81,6 +81,26 @@ def catalog_selecting(config: dict, streams: set[str]) -> dict:
     return catalog
 
 
+def catalog_selecting_all(config: dict) -> dict:
+    """A catalog in which every stream is selected, the opt-in ones too."""
+    every = {entry["tap_stream_id"] for entry in discover_catalog(config)["streams"]}
+    return catalog_selecting(config, every)
+
+
+def catalog_selecting_defaults(
+    config: dict, *, but: frozenset[str] | set[str] = frozenset()
+) -> dict:
+    """A catalog selecting what a run without one syncs, but ``but``."""
+    defaults = {
+        entry["tap_stream_id"]
+        for entry in discover_catalog(config)["streams"]
+        if next(m for m in entry["metadata"] if m["breadcrumb"] == [])["metadata"].get(
+            "selected-by-default", True
+        )
+    }
+    return catalog_selecting(config, defaults - set(but))
+
+
 def run_tap(config: dict, *, state: dict | None = None, catalog: dict | None = None) -> SyncResult:
     """Sync in this process and parse stdout."""
     # The SDK updates the state it is given in place: keep the caller's copy intact.

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 @dataclass
 class MirrorTarget:
-    """One table per stream, keyed by ``id``."""
+    """One table per stream, keyed by its key properties (``id``, or a tuple of them)."""
 
     hard_delete: bool = False
     tables: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
@@ -37,12 +37,14 @@ class MirrorTarget:
         a record off its SCHEMA fails validation.
         """
         validators: dict[str, Draft7Validator] = {}
+        keys: dict[str, list[str]] = {}
         for message in run.messages:
             stream = message.get("stream")
             if message["type"] == "SCHEMA":
                 validators[stream] = Draft7Validator(
                     message["schema"], format_checker=Draft7Validator.FORMAT_CHECKER
                 )
+                keys[stream] = message["key_properties"]
             elif message["type"] in {"RECORD", "ACTIVATE_VERSION"} and stream not in validators:
                 msg = f"{message['type']} of stream {stream!r} before its SCHEMA"
                 raise AssertionError(msg)
@@ -54,7 +56,9 @@ class MirrorTarget:
                 row = dict(message["record"])
                 row["_sdc_table_version"] = message.get("version")
                 row["_sdc_deleted_at"] = row.get("_sdc_deleted_at")
-                self.tables.setdefault(message["stream"], {})[row["id"]] = row
+                key = keys[stream]
+                at = row["id"] if key == ["id"] else tuple(row[name] for name in key)
+                self.tables.setdefault(message["stream"], {})[at] = row
             elif message["type"] == "ACTIVATE_VERSION":
                 self.activate(message["stream"], message["version"])
         return self
@@ -104,5 +108,25 @@ def trello_objects(ws: Workspace) -> dict[str, set[str]]:
             entry["id"]
             for model_id in [*boards, *(card["id"] for card in cards)]
             for entry in ws.plugin_data.get(model_id, [])
+        },
+    }
+
+
+def workspace_objects(ws: Workspace, organizations: list[str] | None = None) -> dict[str, set]:
+    """What Trello holds at the workspace level (every workspace of the token's, or these).
+
+    Keyed as the streams are: (workspace, member or membership) for the people.
+    """
+    organizations = organizations or ws.members[ws.me_id]["idOrganizations"]
+    memberships = {org: ws.organization_memberships(org) for org in organizations}
+    return {
+        "organization_members": {
+            (org, m["idMember"]) for org, rows in memberships.items() for m in rows
+        },
+        "organization_memberships": {
+            (org, m["id"]) for org, rows in memberships.items() for m in rows
+        },
+        "organization_actions": {
+            action["id"] for org in organizations for action in ws.organization_actions(org)
         },
     }

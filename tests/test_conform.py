@@ -31,7 +31,14 @@ from tap_trello.client import TrelloStream
 from tap_trello.conform import Conformer, is_date_time
 from tap_trello.schemas import SCHEMAS
 from tests.deletion_story import make_edits
-from tests.helpers import catalog_selecting, parse_messages, run_cli, run_tap, tap_config
+from tests.helpers import (
+    catalog_selecting,
+    catalog_selecting_all,
+    parse_messages,
+    run_cli,
+    run_tap,
+    tap_config,
+)
 from trello_emulator import EmulatorServer, Workspace
 
 CARD_ID = "5f0c1e2d3b4a596877665544"
@@ -386,9 +393,10 @@ def real_records() -> dict[str, list[dict[str, Any]]]:
     workspace = Workspace.generate(**DATA)
     with EmulatorServer(workspace) as server:
         config = tap_config(workspace, server)
-        first = run_tap(config)
+        catalog = catalog_selecting_all(config)
+        first = run_tap(config, catalog=catalog)
         make_edits(workspace)
-        again = run_tap(config, state=first.state)
+        again = run_tap(config, state=first.state, catalog=catalog)
     pool: dict[str, list[dict[str, Any]]] = {}
     for stream, rows in first.records.items():
         pool[stream] = rows[:PER_STREAM]

@@ -7,6 +7,7 @@ import atexit
 from singer_sdk.testing import get_tap_test_class
 
 from tap_trello.tap import TapTrello
+from tests.helpers import catalog_selecting_all
 from trello_emulator import EmulatorServer, Workspace
 
 # get_tap_test_class reads its config when this module is imported, so the emulator
@@ -23,4 +24,7 @@ SAMPLE_CONFIG = {
     "start_date": "2023-01-01T00:00:00Z",
 }
 
-TestTapTrello = get_tap_test_class(tap_class=TapTrello, config=SAMPLE_CONFIG)
+# Every stream, the opt-in workspace-level ones too.
+TestTapTrello = get_tap_test_class(
+    tap_class=TapTrello, config=SAMPLE_CONFIG, catalog=catalog_selecting_all(SAMPLE_CONFIG)
+)

@@ -22,7 +22,12 @@ EXPECTED = {
     "actions": (["id"], "date"),
     "deleted_cards": (["id"], "date_deleted"),
     "plugin_data": (["id"], None),
+    "organization_members": (["organization_id", "id"], None),
+    "organization_memberships": (["organization_id", "id"], None),
+    "organization_actions": (["id"], "date"),
 }
+#: Opt-in: not selected unless the catalog selects them.
+OPT_IN = {"organization_members", "organization_memberships", "organization_actions"}
 
 
 def test_discover_lists_every_stream_with_its_keys() -> None:
@@ -32,6 +37,9 @@ def test_discover_lists_every_stream_with_its_keys() -> None:
     found = {}
     for entry in catalog["streams"]:
         root = next(m["metadata"] for m in entry["metadata"] if m["breadcrumb"] == [])
+        opt_in = entry["tap_stream_id"] in OPT_IN
+        assert root["selected-by-default"] is not opt_in, entry["tap_stream_id"]
+        assert root.get("selected", False) is not opt_in, entry["tap_stream_id"]
         found[entry["tap_stream_id"]] = (
             root["table-key-properties"],
             root.get("valid-replication-keys", [None])[0],
@@ -48,5 +56,8 @@ def test_every_board_level_stream_has_board_id() -> None:
     run = run_cli({"api_key": "k", "token": "t"}, "--discover")
     catalog = json.loads(run.stdout)
     for entry in catalog["streams"]:
-        if entry["tap_stream_id"] not in {"organizations", "boards", "members"}:
-            assert "board_id" in entry["schema"]["properties"], entry["tap_stream_id"]
+        name = entry["tap_stream_id"]
+        if name in OPT_IN:  # the workspace level
+            assert "organization_id" in entry["schema"]["properties"], name
+        elif name not in {"organizations", "boards", "members"}:
+            assert "board_id" in entry["schema"]["properties"], name

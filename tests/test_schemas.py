@@ -116,6 +116,21 @@ def emulated_records(ws: Any) -> Records:
         "boards": list(ws.boards.values()),
         "organizations": list(ws.organizations.values()),
         "members": [],
+        "organization_members": [
+            {**ws.member_view(m["idMember"], None), "organization_id": org_id}
+            for org_id in ws.organizations
+            for m in ws.organization_memberships(org_id)
+        ],
+        "organization_memberships": [
+            {**m, "organization_id": org_id}
+            for org_id in ws.organizations
+            for m in ws.organization_memberships(org_id)
+        ],
+        "organization_actions": [
+            {**action, "organization_id": org_id}
+            for org_id in ws.organizations
+            for action in ws.organization_actions(org_id)
+        ],
     }
     seen_members: set[str] = set()
     parts: list[Records] = [records]

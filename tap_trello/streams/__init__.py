@@ -1,6 +1,7 @@
 """Every Trello stream, by domain, and the one registry the tap discovers from.
 
 - ``workspace``: organizations, and boards (the parent of every board stream);
+- ``organization``: each workspace's members, memberships and feed;
 - ``board``: what the nested board call brings (lists, labels, custom fields,
   memberships, members);
 - ``cards``: cards and what rides in them (attachments, custom field items, checklists,
@@ -32,6 +33,11 @@ from tap_trello.streams.cards import (
     ChecklistsStream,
     PluginDataStream,
 )
+from tap_trello.streams.organization import (
+    OrganizationActionsStream,
+    OrganizationMembershipsStream,
+    OrganizationMembersStream,
+)
 from tap_trello.streams.workspace import BoardsStream, OrganizationsStream
 
 if TYPE_CHECKING:
@@ -40,6 +46,9 @@ if TYPE_CHECKING:
 #: Every stream, in the order they are synced.
 STREAM_TYPES = (
     OrganizationsStream,
+    OrganizationMembersStream,
+    OrganizationMembershipsStream,
+    OrganizationActionsStream,
     BoardsStream,
     ActionsStream,
     DeletedCardsStream,
@@ -57,6 +66,6 @@ STREAM_TYPES = (
 )
 
 #: The streams synced once per board: what a run's board plan is made of.
-BOARD_STREAM_TYPES: tuple[type[BoardChildStream], ...] = STREAM_TYPES[2:]
+BOARD_STREAM_TYPES: tuple[type[BoardChildStream], ...] = STREAM_TYPES[5:]
 
 __all__ = ["BOARD_STREAM_TYPES", "STREAM_TYPES"]

@@ -36,9 +36,8 @@ class BoardChildStream(TrelloStream):
     path = "/boards/{board_id}"
     state_partitioning_keys: t.ClassVar[list[str]] = ["board_id"]
 
-    # What the plan reads (tap_trello.board_plan.Declared says what each means).
-    nested_params: t.ClassVar[Mapping[str, str]] = {}
-    nested_key: t.ClassVar[str] = ""
+    # What the plan reads (tap_trello.board_plan.Declared says what each means), besides
+    # nested_params and nested_key (TrelloStream).
     source_name: t.ClassVar[str] = ""
     rides_in: t.ClassVar[str] = ""
     riders: t.ClassVar[tuple[str, ...]] = ()

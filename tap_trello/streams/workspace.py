@@ -9,7 +9,7 @@ import msgspec
 from singer_sdk.exceptions import FatalAPIError
 from typing_extensions import override
 
-from tap_trello.answers import decode_items
+from tap_trello.answers import decode_items, nested_list
 from tap_trello.board_plan import BoardTerms
 from tap_trello.board_read import NestedAnswer, nested_call
 from tap_trello.board_scans import BoardScans
@@ -46,13 +46,57 @@ class OrganizationsStream(TrelloStream):
     def get_records(self, context: Context | None) -> Iterable[dict[str, t.Any]]:
         return self.known_fields(self.organization_rows(context))
 
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        """Start a run with no workspace's people read."""
+        super().__init__(*args, **kwargs)
+        self._people: dict[str, dict[str, msgspec.Raw]] = {}
+
+    @property
+    def workspace_streams(self) -> list[TrelloStream]:
+        """The streams synced once per workspace."""
+        return t.cast("list[TrelloStream]", self.child_streams)
+
+    @override
+    def generate_child_contexts(
+        self, record: Record, context: Context | None
+    ) -> Iterable[Context | None]:
+        # A board_ids-only run is about boards: no workspace's people or feed.
+        if self.settings.board_ids and not self.settings.organization_ids:
+            return
+        yield {"organization_id": record["id"]}
+
+    def people(self, organization_id: str, key: str) -> list[msgspec.Raw]:
+        """The raw items under ``key`` of the workspace's nested call (members, memberships).
+
+        One call serves every selected stream of the workspace's people; only the
+        workspace being synced is kept.
+        """
+        if organization_id not in self._people:
+            params = {"fields": "id"}
+            for child in self.workspace_streams:
+                if child.selected:
+                    params.update(child.nested_params)
+            path = f"/organizations/{organization_id}"
+            context: Context = {"organization_id": organization_id}
+            self._people = {organization_id: self.fetch_object(path, params, context)}
+        path = f"/organizations/{organization_id}"
+        items = nested_list(self._people[organization_id], key, path)
+        if items is None:
+            msg = f"Trello answered GET {path} without its {key!r}"
+            raise TrelloError(msg)
+        return items
+
     @override
     def activation_versions(self) -> dict[str, int]:
-        # Every workspace the token sees was sent; but a filtered run is a shard, whose
-        # token may see other workspaces than the other shards' tokens.
-        if self.settings.filtered:
+        # Every workspace the token sees was sent, its people whole; but a filtered run is
+        # a shard, whose token may see other workspaces than the other shards' tokens.
+        if self.settings.filtered or self.ABORT_AT_RECORD_COUNT is not None:
             return {}
-        return {self.name: self.run.version}
+        versions = {self.name: self.run.version}
+        for child in self.workspace_streams:
+            if child.nested_key:  # read whole every run; a feed is history
+                versions[child.name] = self.run.version
+        return versions
 
     def organization_rows(self, context: Context | None) -> Iterator[dict[str, t.Any]]:
         """The workspaces, all or those the settings name."""
