@@ -28,14 +28,9 @@ from dataclasses import dataclass
 from tap_trello.answers import decode_items, nested_list
 from tap_trello.board_plan import ACTIONS, CARDS, BoardPlan, BoardTerms
 from tap_trello.errors import AnswerTooLargeError
+from tap_trello.list_read import Fetch, ListRead, one_second_of_actions, read_newest_first
 from tap_trello.mirror import BoardFeed
-from tap_trello.paging import (
-    PAGE_SIZE,
-    Fetch,
-    ListRead,
-    one_second_of_actions,
-    read_newest_first,
-)
+from tap_trello.paging import PAGE_SIZE
 from tap_trello.spool import RowSpool
 from tap_trello.timestamps import id_second, parse_iso
 

@@ -17,7 +17,7 @@ if t.TYPE_CHECKING:
     from collections.abc import Sequence
 
     from tap_trello.board_plan import BoardPlan, BoardTerms
-    from tap_trello.paging import Fetch
+    from tap_trello.list_read import Fetch
     from tap_trello.throttle import ThrottledSession
 
 #: Boards whose first requests are sent while an earlier board is emitted, and the

@@ -6,13 +6,8 @@ import typing as t
 
 from typing_extensions import override
 
-from tap_trello.paging import (
-    DateSecond,
-    ListRead,
-    one_second_of_actions,
-    read_newest_first,
-    since_covering,
-)
+from tap_trello.list_read import ListRead, one_second_of_actions, read_newest_first
+from tap_trello.paging import DateSecond, since_covering
 from tap_trello.schemas import ACTIONS, DELETED_CARDS
 from tap_trello.streams.base import IncrementalBoardStream, IncrementalStream, Row
 from tap_trello.timestamps import id_second, parse_iso
