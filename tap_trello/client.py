@@ -16,7 +16,12 @@ from singer_sdk.streams import RESTStream
 from typing_extensions import override
 
 from tap_trello.answers import VALUE, decode_items, keep_payload, payload
-from tap_trello.errors import AnswerTooLargeError, BoardUnavailableError, TrelloError
+from tap_trello.errors import (
+    AnswerTooLargeError,
+    BoardUnavailableError,
+    TrelloError,
+    WorkspaceUnavailableError,
+)
 from tap_trello.logs import REPEATED_LINES
 from tap_trello.schemas import Schema, with_deletions
 from tap_trello.stream_output import StreamOutput, TapParts
@@ -183,11 +188,15 @@ class TrelloStream(StreamOutput, RESTStream[t.Any]):
     def client_error(self, response: requests.Response) -> Exception:
         """The exception for a 4xx answer: clear, one line, never the credentials."""
         error = self._client_error(response)
-        in_path = _BOARD_PATH.search(urlparse(response.url).path)
+        in_path = _OWNER_PATH.search(urlparse(response.url).path)
         if isinstance(error, FatalAPIError) and response.status_code in {401, 404} and in_path:
-            # A board read (its call, its pages): the board vanished while the run read it.
-            msg = f"Board {in_path.group(1)} is no longer available ({response.status_code})"
-            return BoardUnavailableError(msg)
+            # A board's or a workspace's read: it vanished while the run read it.
+            kind, owner_id = in_path.groups()
+            if kind == "boards":
+                msg = f"Board {owner_id} is no longer available ({response.status_code})"
+                return BoardUnavailableError(msg)
+            msg = f"Workspace {owner_id} is no longer available ({response.status_code})"
+            return WorkspaceUnavailableError(msg)
         return error
 
     def _client_error(self, response: requests.Response) -> Exception:
@@ -289,8 +298,8 @@ class TrelloStream(StreamOutput, RESTStream[t.Any]):
         return response
 
 
-#: A board's own path (``/1/boards/{id}``, its pages), not the lists of boards.
-_BOARD_PATH = re.compile(r"/boards/([^/?]+)")
+#: A board's or a workspace's own path (``/1/boards/{id}``, its pages), not a list of them.
+_OWNER_PATH = re.compile(r"/(boards|organizations)/([^/?]+)")
 
 
 def _one_line(exception: object) -> str:

@@ -19,6 +19,10 @@ class BoardUnavailableError(TrelloError):
     """A board vanished or became invisible to the token while the sync ran."""
 
 
+class WorkspaceUnavailableError(TrelloError):
+    """A workspace vanished or became invisible to the token while the sync ran."""
+
+
 class AnswerTooLargeError(Exception):
     """Trello refused a page as too large (its nested objects): ask for fewer rows."""
 

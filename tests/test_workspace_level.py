@@ -7,12 +7,22 @@ and the pages of its feed (one when nothing is new).
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from typing import Any
 
 import pytest
 
-from tests.helpers import catalog_selecting_all, catalog_selecting_defaults, run_tap
+from tests.helpers import (
+    catalog_selecting,
+    catalog_selecting_all,
+    catalog_selecting_defaults,
+    parse_messages,
+    run_cli,
+    run_tap,
+)
 from tests.mirror_target import MirrorTarget, workspace_objects
+from trello_emulator import FaultConfig
 
 WORKSPACE = {"organization_members", "organization_memberships", "organization_actions"}
 DATA = {"seed": 7, "boards": 3, "cards": 120, "actions": 200, "bulk": False}
@@ -157,3 +167,76 @@ def test_a_board_ids_run_reads_no_workspace(make_emulator) -> None:
     assert not set(run.records) & WORKSPACE
     assert organization_requests(server) == Counter()
     assert run.ids("boards") == [board]
+
+
+def cli_with_every_stream(config: dict, tmp_path, *args: str):
+    catalog = tmp_path / "catalog.json"
+    catalog.write_text(json.dumps(catalog_selecting_all(config)))
+    return run_cli(config, "--catalog", str(catalog), *args)
+
+
+def test_a_vanished_workspace_is_skipped_and_nothing_is_said_gone(make_emulator, tmp_path) -> None:
+    workspace, server, config = make_emulator(**DATA)
+    gone = "0" * 23 + "1"
+
+    def listed_but_gone(path: str, answer: Any) -> Any:
+        if path == "/1/members/me/organizations":
+            return [*answer, {**answer[0], "id": gone}]
+        return answer
+
+    server.rewrite = listed_but_gone
+    run = cli_with_every_stream(config, tmp_path)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert f"Workspace {gone} is no longer available (404); skipping its" in run.stderr
+    assert workspace.token not in run.stderr
+    result = parse_messages(run.stdout)
+    expected = workspace_objects(workspace)
+    assert keys(result, "organization_members") == expected["organization_members"]
+    activated = {m["stream"] for m in result.messages if m["type"] == "ACTIVATE_VERSION"}
+    assert "organizations" in activated
+    assert not activated & WORKSPACE
+
+
+def test_a_failed_workspace_read_marks_nothing_deleted(make_emulator, tmp_path) -> None:
+    workspace, server, config = make_emulator(**DATA)
+    last = workspace.members[workspace.me_id]["idOrganizations"][-1]
+    server.faults = FaultConfig(rate=1.0, paths=rf"/organizations/{last}$", kinds=("5xx",))
+    run = cli_with_every_stream({**config, "max_retries": 0}, tmp_path)
+    assert run.returncode == 1
+    assert run.stderr.strip().splitlines()[-1].startswith("tap-trello: error: gave up")
+    failed = parse_messages(run.stdout)
+    assert failed.records["organization_members"]  # the first workspace went out
+    activated = {m["stream"] for m in failed.messages if m["type"] == "ACTIVATE_VERSION"}
+    assert not activated & {"organizations", *WORKSPACE}
+
+
+def test_the_workspace_level_alone_is_mirrored(make_emulator) -> None:
+    workspace, _server, config = make_emulator(**DATA)
+    catalog = catalog_selecting(config, {"organization_members"})
+    first = run_tap(config, catalog=catalog)
+    mirror = MirrorTarget().apply(first)  # strict: no message before its stream's SCHEMA
+    assert set(first.records) == {"organization_members"}
+    activated = {m["stream"] for m in first.messages if m["type"] == "ACTIVATE_VERSION"}
+    assert activated == {"organization_members"}
+    org = workspace.members[workspace.me_id]["idOrganizations"][-1]
+    leaver = next(
+        m["idMember"]
+        for m in workspace.organization_memberships(org)
+        if m["idMember"] != workspace.me_id
+    )
+    workspace.remove_organization_member(org, leaver)
+    mirror.apply(run_tap(config, catalog=catalog, state=first.state))
+    assert (
+        mirror.live("organization_members") == workspace_objects(workspace)["organization_members"]
+    )
+    assert (org, leaver) in mirror.tables["organization_members"]
+
+
+def test_a_dry_run_says_nothing_is_gone(make_emulator, tmp_path) -> None:
+    _workspace, _server, config = make_emulator(**DATA)
+    run = cli_with_every_stream(config, tmp_path, "--test")
+    assert run.returncode == 0, run.stderr[-2000:]
+    result = parse_messages(run.stdout)
+    for stream in WORKSPACE:
+        assert len(result.records[stream]) == 1, stream
+    assert not [m for m in result.messages if m["type"] == "ACTIVATE_VERSION"]

@@ -13,7 +13,7 @@ from tap_trello.streams.base import IncrementalBoardStream, IncrementalStream, R
 from tap_trello.timestamps import id_second, parse_iso
 
 if t.TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterator
 
     from singer_sdk.helpers.types import Context, Record
 
@@ -65,8 +65,8 @@ class ActionFeed(ActionHistory):
             params["since"] = since_covering(oldest)
         return params
 
-    @override
-    def get_records(self, context: Context | None) -> Iterable[Row]:
+    def feed_rows(self, context: Context | None) -> Iterator[Row]:
+        """Every new action of the feed, paged newest first."""
         owner = t.cast("Context", context)
         path = self.path.format(**owner)
         params = self.feed_params(owner)
@@ -82,7 +82,7 @@ class ActionFeed(ActionHistory):
             split_group=lambda second: one_second_of_actions(self, path, params, owner, second),
             label=f"{self.owner_label} {owner[self.owner_key]}: {self.name}",
         )
-        return self.known_fields(read_newest_first(self, read))
+        return read_newest_first(self, read)
 
 
 class DeletedCardsStream(IncrementalBoardStream):

@@ -15,6 +15,7 @@ from typing_extensions import override
 
 from tap_trello.answers import decode_items
 from tap_trello.client import TrelloStream
+from tap_trello.errors import WorkspaceUnavailableError
 from tap_trello.schemas import (
     ORGANIZATION_ACTIONS,
     ORGANIZATION_MEMBERS,
@@ -44,6 +45,26 @@ class WorkspaceChildStream(TrelloStream):
     def preprocess_context(self, context: Context) -> Context:
         return {"organization_id": context["organization_id"]}
 
+    @property
+    def workspaces(self) -> OrganizationsStream:
+        """The parent stream, which reads each workspace and remembers what vanished."""
+        return t.cast("OrganizationsStream", self._tap.streams["organizations"])
+
+    @override
+    def get_records(self, context: Context | None) -> Iterable[Row]:
+        organization_id = t.cast("Context", context)["organization_id"]
+        try:
+            yield from self.known_fields(self.workspace_rows(organization_id, context))
+        except WorkspaceUnavailableError as exc:
+            self.workspaces.unavailable.add(organization_id)
+            self.logger.warning("%s; skipping its %s", exc, self.name)
+            # Keep the workspace's previous bookmark: its rows were not all emitted.
+            self.get_context_state(context).pop("progress_markers", None)
+
+    def workspace_rows(self, organization_id: str, context: Context | None) -> Iterable[Row]:
+        """The rows of one workspace."""
+        raise NotImplementedError
+
 
 class WorkspacePeopleStream(WorkspaceChildStream):
     """Who belongs to a workspace: one row per workspace and person, full table."""
@@ -52,10 +73,8 @@ class WorkspacePeopleStream(WorkspaceChildStream):
     path = "/organizations/{organization_id}"
 
     @override
-    def get_records(self, context: Context | None) -> Iterable[Row]:
-        organization_id = t.cast("Context", context)["organization_id"]
-        workspaces = t.cast("OrganizationsStream", self._tap.streams["organizations"])
-        return self.known_fields(decode_items(workspaces.people(organization_id, self.nested_key)))
+    def workspace_rows(self, organization_id: str, context: Context | None) -> Iterable[Row]:
+        return decode_items(self.workspaces.people(organization_id, self.nested_key))
 
 
 class OrganizationMembersStream(WorkspacePeopleStream):
@@ -87,3 +106,7 @@ class OrganizationActionsStream(ActionFeed, WorkspaceChildStream):
     path = "/organizations/{organization_id}/actions"
     owner_key = "organization_id"
     owner_label = "Workspace"
+
+    @override
+    def workspace_rows(self, organization_id: str, context: Context | None) -> Iterable[Row]:
+        return self.feed_rows(context)

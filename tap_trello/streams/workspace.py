@@ -14,7 +14,7 @@ from tap_trello.board_plan import BoardTerms
 from tap_trello.board_read import NestedAnswer, nested_call
 from tap_trello.board_scans import BoardScans
 from tap_trello.client import TrelloStream
-from tap_trello.errors import BoardUnavailableError, TrelloError
+from tap_trello.errors import BoardUnavailableError, TrelloError, WorkspaceUnavailableError
 from tap_trello.mirror import DELETED_AT, Scope, is_deletion, oldest_mark
 from tap_trello.run import LOOK_AHEAD_BOARDS
 from tap_trello.schemas import BOARDS, ORGANIZATIONS
@@ -50,6 +50,8 @@ class OrganizationsStream(TrelloStream):
         """Start a run with no workspace's people read."""
         super().__init__(*args, **kwargs)
         self._people: dict[str, dict[str, msgspec.Raw]] = {}
+        #: Workspaces that vanished while their streams ran: their rows were not all sent.
+        self.unavailable: set[str] = set()
 
     @property
     def workspace_streams(self) -> list[TrelloStream]:
@@ -93,6 +95,8 @@ class OrganizationsStream(TrelloStream):
         if self.settings.filtered or self.ABORT_AT_RECORD_COUNT is not None:
             return {}
         versions = {self.name: self.run.version}
+        if self.unavailable:
+            return versions
         for child in self.workspace_streams:
             if child.nested_key:  # read whole every run; a feed is history
                 versions[child.name] = self.run.version
@@ -355,7 +359,7 @@ def fetch_named(stream: TrelloStream, path: str, params: dict[str, t.Any], what:
     """GET an object the settings name: a 4xx says clearly that it is not there."""
     try:
         return stream.fetch(path, params, None)
-    except FatalAPIError as exc:
+    except (FatalAPIError, WorkspaceUnavailableError) as exc:
         msg = f"{what} does not exist or is not visible to this token ({exc})"
         raise TrelloError(msg) from exc
 
