@@ -7,6 +7,9 @@ workspaces without singer-io.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from bench.cli import run
 from bench.report import render
 from bench.runner import endpoint_of
@@ -122,3 +125,17 @@ def test_bench_scale_smoke():
         assert heading in text
     assert "STATE <= budget" in text
     assert "wall / floor" in text
+
+
+def test_bench_compare_smoke():
+    """``python -m bench.compare`` against the checkout's own HEAD: the same everywhere."""
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.compare", "--before", "HEAD", "--boards", "2",
+         "--cards", "300", "--actions", "500", "--many-boards", "8"],
+        capture_output=True, text=True, check=False, timeout=600,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "/before/tap_trello/__init__.py" in run.stderr  # HEAD's export, not the checkout
+    rows = [line for line in run.stdout.splitlines() if line.startswith("| ") and "/" in line]
+    assert len(rows) == 7  # the header and six scenarios
+    assert all("| yes |" in row for row in rows[1:])
