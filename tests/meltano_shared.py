@@ -12,6 +12,8 @@ changed, so that install only checks it.
 
 from __future__ import annotations
 
+import json
+import shlex
 from typing import TYPE_CHECKING, Any
 
 import yaml
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 HUB_FILE = REPO_ROOT / "hub" / "extractors" / "tap-trello" / "tap-trello.yml"
+README = REPO_ROOT / "README.md"
 # (plugin type folder in .meltano, plugin name)
 SHARED_PLUGINS = (
     ("extractors", "tap-trello"),
@@ -82,3 +85,11 @@ def tap_hub_definition(pip_url: str) -> str:
         f"pip_url: {pip_url}" if line.startswith("pip_url:") else line for line in text.splitlines()
     ]
     return "\n".join(lines) + "\n"
+
+
+def readme_select() -> list[str]:
+    """The selection of the README's ``meltano config set tap-trello _select '[…]'`` line."""
+    prefix = "meltano config set tap-trello _select "
+    line = next(line for line in README.read_text(encoding="utf-8").splitlines() if prefix in line)
+    rules: list[str] = json.loads(shlex.split(line.split(prefix, 1)[1])[0])
+    return rules

@@ -24,10 +24,12 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import yaml
 
+from tap_trello.streams import STREAM_TYPES
 from tests.helpers import run_tap, tap_config
 from tests.meltano_shared import (
     hub_definition,
     link_shared_venvs,
+    readme_select,
     shared_venv,
     tap_hub_definition,
 )
@@ -76,6 +78,50 @@ def action_ids(workspace: Workspace) -> set[str]:
     return {a["id"] for b in workspace.visible_board_ids() for a in workspace.board_actions(b)}
 
 
+def selected_streams(output: str) -> set[str]:
+    """The streams ``meltano select <tap> --json`` lists as selected."""
+    start = output.index('{\n  "enabled_patterns"')
+    listing, _ = json.JSONDecoder().raw_decode(output[start:])
+    return {entry["stream"] for entry in listing["streams"]}
+
+
+def test_a_hub_listed_definition_brings_its_selection(
+    meltano_plugins: None, tmp_path: Path
+) -> None:
+    """Added from Hub, the definition's `select` applies; added with --from-ref, it does not."""
+    hub = tmp_path / "hub"
+    api = hub / "api" / "plugins" / "extractors"
+    api.mkdir(parents=True)
+    definition = yaml.safe_load(tap_hub_definition(f"-e {REPO_ROOT}"))
+    (api / "tap-trello--tap-trello").write_text(json.dumps(definition), encoding="utf-8")
+    by_default = {kind.name for kind in STREAM_TYPES if kind.selected_by_default}
+    assert by_default < {kind.name for kind in STREAM_TYPES}
+
+    with serve_folder(hub) as hub_url:
+        ref = f"{hub_url}/api/plugins/extractors/tap-trello--tap-trello"
+        index = {"tap-trello": {"default_variant": "tap-trello", "logo_url": None}}
+        index["tap-trello"]["variants"] = {"tap-trello": {"ref": ref}}  # type: ignore[index]
+        (api / "index").write_text(json.dumps(index), encoding="utf-8")
+        env = {**meltano_env(), "MELTANO_HUB_API_ROOT": f"{hub_url}/api"}
+        for how, args in (
+            ("hub", ("--variant", "tap-trello")),
+            (
+                "from-ref",
+                ("--from-ref", f"{hub_url}/api/plugins/extractors/tap-trello--tap-trello"),
+            ),
+        ):
+            project = tmp_path / how
+            run_meltano("init", str(project), "--no-usage-stats", env=env, cwd=tmp_path)
+            link_shared_venvs(project, [("extractors", "tap-trello")])
+            run_meltano("add", "tap-trello", *args, "--no-install", env=env, cwd=project)
+            run_meltano("install", env=env, cwd=project)
+            listed = run_meltano("select", "tap-trello", "--json", env=env, cwd=project)
+            if how == "hub":
+                assert selected_streams(listed) == by_default
+            else:
+                assert selected_streams(listed) == {kind.name for kind in STREAM_TYPES}
+
+
 def test_new_user_adds_configures_installs_and_runs_then_resumes_from_state(
     meltano_plugins: None, tmp_path: Path
 ) -> None:
@@ -118,6 +164,9 @@ def test_new_user_adds_configures_installs_and_runs_then_resumes_from_state(
         )
         for name in ("api_url", "api_key", "token"):
             meltano("config", "set", "tap-trello", name, config[name])
+        # `--from-ref` leaves out the definition's `select`; the README's one command puts
+        # it back, so the workspace level stays opt-in as in the tap's own catalog.
+        meltano("config", "set", "tap-trello", "_select", json.dumps(readme_select()))
         built = {venv: (venv / "pyvenv.cfg").stat().st_mtime_ns for venv in SHARED}
         meltano("install")
         # The session's environments, checked and kept, not built again.

@@ -15,8 +15,10 @@ import jsonschema
 import pytest
 import yaml
 
+from tap_trello.streams import STREAM_TYPES
 from tap_trello.tap import TapTrello
 from tests.helpers import REPO_ROOT
+from tests.meltano_shared import readme_select
 from tests.meltano_support import PROD, meltano_env, run_meltano
 
 if TYPE_CHECKING:
@@ -386,3 +388,15 @@ def test_readme_shows_the_new_user_path() -> None:
     assert "meltano run tap-trello target-postgres" in text
     for variable in ("HOST", "PORT", "USER", "PASSWORD", "DATABASE"):
         assert f"TARGET_POSTGRES_{variable}" in text
+
+
+def test_every_meltano_path_selects_what_the_tap_selects_by_default(
+    project: dict[str, Any], hub: dict[str, Any]
+) -> None:
+    tap = plugin(project, "extractors", "tap-trello")
+    assert tap["select"] == hub["select"] == readme_select()
+    first, *rules = hub["select"]
+    assert first == "*.*"
+    left_out = {rule.removeprefix("!").removesuffix(".*") for rule in rules}
+    assert all(rule.startswith("!") for rule in rules)
+    assert left_out == {kind.name for kind in STREAM_TYPES if not kind.selected_by_default}
