@@ -6,6 +6,7 @@ from PostgreSQL with psql, each figure from :mod:`devtools.analytics_oracle`.
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -20,7 +21,9 @@ from devtools.analytics_oracle import (
     expected_custom_field_history,
     expected_list_daily_cards,
     expected_lists,
+    expected_plugin_data,
     expected_stays,
+    expected_workspace_people,
 )
 
 if TYPE_CHECKING:
@@ -51,6 +54,7 @@ CARD_COLUMNS = {
     "checklist_items_complete": "text",
     "comment_count": "text",
     "current_list_entered_at": "ts",
+    "power_up_data": "json",
 }
 STAY_COLUMNS = {
     "card_id": "text",
@@ -107,6 +111,23 @@ DUE_COLUMNS = {
     "is_overdue": "text",
     "due_date_changes": "text",
 }
+PLUGIN_DATA_COLUMNS = {
+    "plugin_id": "text",
+    "scope": "text",
+    "model_id": "text",
+    "board_id": "text",
+    "card_id": "text",
+    "access": "text",
+    "value": "text",
+    "updated_at": "ts",
+}
+ORGANIZATION_MEMBER_COLUMNS = {"username": "text", "full_name": "text"}
+ORGANIZATION_MEMBERSHIP_COLUMNS = {
+    "member_id": "text",
+    "member_type": "text",
+    "is_unconfirmed": "text",
+    "is_deactivated": "text",
+}
 CUSTOM_FIELD_COLUMNS = {
     "card_id": "text",
     "board_id": "text",
@@ -158,7 +179,14 @@ def py_text(value: Any) -> str:
     return str(value)  # text, an int, a Decimal (3 places, as numeric(18, 3)) or a date
 
 
+def canonical_json(value: Any) -> str:
+    """A JSON value as one text, whatever the database's spacing."""
+    return NULL if value is None else json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
 def compared(text: str, kind: str) -> str | Approx:
+    if kind == "json":
+        return text if text == NULL else canonical_json(json.loads(text))
     return Approx(text) if kind == "float" else text
 
 
@@ -183,7 +211,11 @@ def expected_rows(
     for key, row in expected.items():
         parts = key if isinstance(key, tuple) else (key,)
         rows[tuple(py_text(part) for part in parts)] = tuple(
-            compared(py_number(row[c]) if kind == "float" else py_text(row[c]), kind)
+            compared(py_number(row[c]), kind)
+            if kind == "float"
+            else canonical_json(row[c])
+            if kind == "json"
+            else py_text(row[c])
             for c, kind in columns.items()
         )
     return rows
@@ -254,3 +286,41 @@ def assert_marts_match(
         assert_same(
             mart_rows(pg, mart, key, columns, schema), expected_rows(expected, columns), mart
         )
+
+
+def assert_staging_match(
+    pg: PostgresServer, ws: Workspace, schema: str, *, workspace_level: bool
+) -> None:
+    """The staging views of the Power-Up data and the workspace level equal the emulator's
+    data; ``workspace_level``: whether the opt-in streams were loaded (else their views are
+    empty).
+    """
+    assert_same(
+        mart_rows(pg, "stg_trello__plugin_data", ["plugin_data_id"], PLUGIN_DATA_COLUMNS, schema),
+        expected_rows(expected_plugin_data(ws), PLUGIN_DATA_COLUMNS),
+        "stg_trello__plugin_data",
+    )
+    members, memberships = expected_workspace_people(ws) if workspace_level else ({}, {})
+    checks = (
+        ("stg_trello__organization_members", "member_id", ORGANIZATION_MEMBER_COLUMNS, members),
+        (
+            "stg_trello__organization_memberships",
+            "membership_id",
+            ORGANIZATION_MEMBERSHIP_COLUMNS,
+            memberships,
+        ),
+    )
+    for view, key, columns, expected in checks:
+        actual = mart_rows(pg, view, ["organization_id", key], columns, schema)
+        assert_same(actual, expected_rows(expected, columns), view)
+    actions = pg.psql(
+        f"SELECT organization_id, action_id FROM {schema}.stg_trello__organization_actions",
+        database=DATABASE,
+    )
+    feeds = set()
+    if workspace_level:
+        with ws.lock:
+            organizations = list(ws.members[ws.me_id]["idOrganizations"])
+        feeds = {(org, a["id"]) for org in organizations for a in ws.organization_actions(org)}
+    assert {(org, action) for org, action in actions} == feeds
+    assert len(actions) == len(feeds)

@@ -17,7 +17,10 @@ the default rules):
 * :func:`expected_card_cycle_times` - ``trello__card_cycle_times``, by card id;
 * :func:`expected_board_weekly_flow` - ``trello__board_weekly_flow``, by (board id, week);
 * :func:`expected_card_due_dates` - ``trello__card_due_dates``, by card id;
-* :func:`expected_custom_field_history` - ``trello__custom_field_history``, by period id.
+* :func:`expected_custom_field_history` - ``trello__custom_field_history``, by period id;
+* :func:`expected_plugin_data` - ``stg_trello__plugin_data``, by entry id;
+* :func:`expected_workspace_people` - ``stg_trello__organization_members`` and
+  ``stg_trello__organization_memberships``, by (workspace id, member or membership id).
 
 Timestamps are naive ``datetime`` in UTC with the milliseconds of Trello's ISO strings;
 days are ``date``; durations are ``Decimal`` seconds rounded to 3 places; percentiles of days
@@ -277,6 +280,7 @@ def expected_cards(ws: Workspace) -> dict[str, dict[str, Any]]:
             key = (stay["card_id"], stay["list_id"])
             if key not in open_entered or stay["entered_at"] > open_entered[key]:
                 open_entered[key] = stay["entered_at"]
+    power_ups = _power_up_data(ws)
     out: dict[str, dict[str, Any]] = {}
     for card_id, card in live.cards.items():
         board = live.boards.get(card["idBoard"])
@@ -302,8 +306,73 @@ def expected_cards(ws: Workspace) -> dict[str, dict[str, Any]]:
             "checklist_items_complete": items_complete[card_id],
             "comment_count": comments[card_id],
             "current_list_entered_at": open_entered.get((card_id, card["idList"])),
+            "power_up_data": power_ups.get(card_id),
         }
     return out
+
+
+def expected_plugin_data(ws: Workspace) -> dict[str, dict[str, Any]]:
+    """``stg_trello__plugin_data``: entry id -> its row, for the Power-Up data entries of
+    every visible board and of every card on one.
+    """
+    live = live_tables(ws)
+    with ws.lock:
+        entries = [
+            e for model in [*live.boards, *live.cards] for e in ws.plugin_data.get(model, [])
+        ]
+    return {
+        e["id"]: {
+            "plugin_id": e["idPlugin"],
+            "scope": e["scope"],
+            "model_id": e["idModel"],
+            "board_id": e["idModel"]
+            if e["scope"] == "board"
+            else live.cards[e["idModel"]]["idBoard"],
+            "card_id": e["idModel"] if e["scope"] == "card" else None,
+            "access": e["access"],
+            "value": e["value"],
+            "updated_at": parse_time(e["dateLastUpdated"]),
+        }
+        for e in entries
+    }
+
+
+def _power_up_data(ws: Workspace) -> dict[str, list[dict[str, Any]]]:
+    """Card id -> ``trello__cards.power_up_data``: its entries as {id_plugin, access,
+    value}, ordered by Power-Up id, access and entry id.
+    """
+    by_card: dict[str, list[tuple[str, str, str, dict[str, Any]]]] = defaultdict(list)
+    for entry_id, row in expected_plugin_data(ws).items():
+        if row["scope"] == "card":
+            shown = {"id_plugin": row["plugin_id"], "access": row["access"], "value": row["value"]}
+            by_card[row["card_id"]].append((row["plugin_id"], row["access"], entry_id, shown))
+    return {card: [entry for *_, entry in sorted(entries)] for card, entries in by_card.items()}
+
+
+def expected_workspace_people(
+    ws: Workspace,
+) -> tuple[dict[tuple[str, str], dict[str, Any]], dict[tuple[str, str], dict[str, Any]]]:
+    """(``stg_trello__organization_members``, ``stg_trello__organization_memberships``)
+    of every workspace the token sees, keyed by (workspace id, member or membership id).
+    """
+    members: dict[tuple[str, str], dict[str, Any]] = {}
+    memberships: dict[tuple[str, str], dict[str, Any]] = {}
+    with ws.lock:
+        organizations = list(ws.members[ws.me_id]["idOrganizations"])
+    for org in organizations:
+        for m in ws.organization_memberships(org):
+            person = ws.member_record(m["idMember"])
+            members[org, m["idMember"]] = {
+                "username": person.get("username"),
+                "full_name": person.get("fullName"),
+            }
+            memberships[org, m["id"]] = {
+                "member_id": m["idMember"],
+                "member_type": m.get("memberType"),
+                "is_unconfirmed": bool(m.get("unconfirmed")),
+                "is_deactivated": bool(m.get("deactivated")),
+            }
+    return members, memberships
 
 
 # ---------------------------------------------------------------------- list daily cards

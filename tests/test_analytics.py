@@ -45,6 +45,7 @@ from devtools.analytics_check import (
     DATABASE,
     LOADER_SCHEMA,
     assert_marts_match,
+    assert_staging_match,
 )
 from devtools.analytics_oracle import (
     expected_board_daily_activity,
@@ -272,6 +273,14 @@ def schemas(pg: PostgresServer) -> set[str]:
     return {row[0] for row in rows}
 
 
+def tables(pg: PostgresServer, schema: str) -> set[str]:
+    rows = pg.psql(
+        f"SELECT table_name FROM information_schema.tables WHERE table_schema = '{schema}'",
+        database=DATABASE,
+    )
+    return {row[0] for row in rows}
+
+
 def test_meltano_builds_the_marts_from_the_emulators_history(
     meltano_plugins: None, analytics_db: PostgresServer, tmp_path: Path
 ) -> None:
@@ -291,6 +300,10 @@ def test_meltano_builds_the_marts_from_the_emulators_history(
         assert "Completed successfully" in built
         assert "WARN=0 ERROR=0" in built  # every schema test and consistency check passed
         assert_marts_match(pg, ws, schema=marts)
+        # The workspace level is opt-in: its tables are absent and its views empty.
+        staging = f"{LOADER_SCHEMA}_staging"
+        assert not {"organization_members", "organization_actions"} & tables(pg, LOADER_SCHEMA)
+        assert_staging_match(pg, ws, staging, workspace_level=False)
         # nothing read from, or written to, the default schema
         assert not {name for name in schemas(pg) if name.startswith("tap_trello")}
 
@@ -310,8 +323,19 @@ def test_meltano_builds_the_marts_from_the_emulators_history(
 
         story.after_first_sync(ws)
         delivery.after_first_sync(ws)
-        rebuilt = run_meltano(*PROD, *pipeline, env=env)
+        # A card's story points change; and this run selects every stream, so the
+        # workspace-level tables appear and their views fill.
+        pointed = next(card for card in expected_cards(ws) if ws.plugin_data.get(card))
+        ws.set_plugin_data(pointed, {"points": 13})
+        every_stream = {**env, "TAP_TRELLO__SELECT": json.dumps(["*.*"])}
+        rebuilt = run_meltano(*PROD, *pipeline, env=every_stream)
         assert "WARN=0 ERROR=0" in rebuilt
+        assert_staging_match(pg, ws, staging, workspace_level=True)
+        points = pg.psql(
+            f"SELECT power_up_data FROM {marts}.trello__cards WHERE card_id = '{pointed}'",
+            database=DATABASE,
+        )
+        assert {"points": 13} in [json.loads(e["value"]) for e in json.loads(points[0][0])]
     deleted = pg.psql(
         f"SELECT _sdc_deleted_at IS NOT NULL FROM {LOADER_SCHEMA}.cards"
         f" WHERE id = '{story.deleted_later}'",

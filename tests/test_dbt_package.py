@@ -149,6 +149,17 @@ def test_the_sources_are_described_with_their_loader_and_freshness() -> None:
         read |= set(re.findall(r"source\('trello', '(\w+)'\)", path.read_text(encoding="utf-8")))
     for path in (TRANSFORM / "macros").glob("*.sql"):
         read |= set(re.findall(r"source\('trello', '(\w+)'\)", path.read_text(encoding="utf-8")))
+    optional = set()
+    for path in MODELS.rglob("*.sql"):
+        text = path.read_text(encoding="utf-8")
+        optional |= set(re.findall(r"optional_source_rows\(\s*'(\w+)'", text))
+    assert optional == {
+        "plugin_data",
+        "organization_members",
+        "organization_memberships",
+        "organization_actions",
+    }
+    read |= optional
     tables = {table["name"]: table for table in source["tables"]}
     assert set(tables) == read
     for name, table in tables.items():

@@ -141,3 +141,21 @@
 {% macro duckdb__padded_words(expression) -%}
   (' ' || regexp_replace(lower(coalesce({{ expression }}, '')), '[^0-9a-z\x{00c0}-\x{00d6}\x{00d8}-\x{00f6}\x{00f8}-\x{1fff}]+', ' ', 'g') || ' ')
 {%- endmacro %}
+
+{#- Per group, a JSON array of Power-Up data entries ({id_plugin, access, value}), in a
+    fixed order; `value` stays Trello's JSON text. -#}
+{% macro power_up_entries_json(plugin_id, access, value, entry_id) -%}
+  {{ return(adapter.dispatch('power_up_entries_json', 'trello')(plugin_id, access, value, entry_id)) }}
+{%- endmacro %}
+{% macro default__power_up_entries_json(plugin_id, access, value, entry_id) -%}
+  json_agg(
+    json_build_object('id_plugin', {{ plugin_id }}, 'access', {{ access }}, 'value', {{ value }})
+    order by {{ trello.code_point_order(plugin_id) }}, {{ trello.code_point_order(access) }}, {{ trello.code_point_order(entry_id) }}
+  )
+{%- endmacro %}
+{% macro duckdb__power_up_entries_json(plugin_id, access, value, entry_id) -%}
+  to_json(list(
+    {'id_plugin': {{ plugin_id }}, 'access': {{ access }}, 'value': {{ value }}}
+    order by {{ plugin_id }}, {{ access }}, {{ entry_id }}
+  ))
+{%- endmacro %}

@@ -23,6 +23,15 @@ comments as (
     group by card_id
 ),
 
+power_ups as (
+    select
+        card_id,
+        {{ trello.power_up_entries_json('plugin_id', 'access', 'value', 'plugin_data_id') }} as power_up_data
+    from {{ ref('stg_trello__plugin_data') }}
+    where scope = 'card'
+    group by card_id
+),
+
 open_stays as (
     select card_id, list_id, max(entered_at) as entered_at
     from {{ ref('trello__card_list_periods') }}
@@ -49,7 +58,8 @@ select
     coalesce(comments.comment_count, 0) as comment_count,
     open_stays.entered_at as current_list_entered_at,
     cards.card_number,
-    cards.short_url
+    cards.short_url,
+    power_ups.power_up_data
 from {{ ref('stg_trello__cards') }} as cards
 inner join {{ ref('stg_trello__boards') }} as boards
     on cards.board_id = boards.board_id
@@ -59,5 +69,6 @@ left join labels on cards.card_id = labels.card_id
 left join members on cards.card_id = members.card_id
 left join check_items on cards.card_id = check_items.card_id
 left join comments on cards.card_id = comments.card_id
+left join power_ups on cards.card_id = power_ups.card_id
 left join open_stays
     on cards.card_id = open_stays.card_id and cards.list_id = open_stays.list_id
